@@ -1,0 +1,94 @@
+"""Command line: ``python -m course {data,build,grade,bench}``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _data(args) -> int:
+    from course import data
+
+    names = [args.only] if args.only else list(data.SPECS)
+    for name in names:
+        state = data.prepare(name, source=args.source, allow_download=not args.offline)
+        print(state.line())
+        if state.synthetic:
+            print(f"{'':8s} WARNING: {name} is a synthetic stand-in; give the real archive with --from PATH")
+    return 0
+
+
+def _build(args) -> int:
+    from course.build import build
+
+    report = build(check=args.check, only=args.only)
+    if args.check:
+        if report.stale:
+            print("out of date (run `make course` and commit):", *report.stale, sep="\n  ")
+            return 1
+        print(f"up to date: {len(report.assignments)} assignment(s), their .ipynb and release/")
+        return 0
+    print(f"built {len(report.assignments)} assignment(s): {', '.join(report.assignments) or 'none'}")
+    print(f"  {len(report.written)} file(s) written" + "".join(f"\n  wrote {name}" for name in report.written))
+    return 0
+
+
+def _grade(args) -> int:
+    from course import grading
+
+    limits = grading.Limits(
+        cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb
+    )
+    jobs = args.jobs or os.cpu_count() or 1
+    results = grading.grade(args.assignment, submissions=args.submissions, jobs=jobs, limits=limits, force=args.force)
+    print(grading.scores_table(results))
+    course = grading.Course(grading.ROOT)
+    print(f"\nscores: {course.scores_csv(args.assignment)}\nfeedback: {course.root / 'feedback'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    data = commands.add_parser("data", help="prepare MNIST and CIFAR-10 for tfds.load, offline first")
+    data.add_argument("--from", dest="source", type=Path, help="a folder or archive with the original files")
+    data.add_argument("--only", choices=["mnist", "cifar10"], help="prepare one dataset")
+    data.add_argument("--offline", action="store_true", help="never use the network")
+    data.set_defaults(run=_data)
+
+    build = commands.add_parser("build", help="generate each .ipynb from its .md, and release/ with nbgrader")
+    build.add_argument("--check", action="store_true", help="write nothing; exit 1 if anything is out of date")
+    build.add_argument("--only", action="append", metavar="ASSIGNMENT", help="build one assignment (repeatable)")
+    build.set_defaults(run=_build)
+
+    grade = commands.add_parser("grade", help="autograde submissions, write feedback and a CSV of scores")
+    grade.add_argument("assignment")
+    grade.add_argument("--submissions", type=Path, help="a zip or folder of notebooks to import into submitted/")
+    grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once (0: one per CPU)")
+    grade.add_argument("--cell-timeout", type=int, default=300, help="seconds one cell may run")
+    grade.add_argument("--notebook-timeout", type=int, default=900, help="seconds one submission may take in all")
+    grade.add_argument("--memory-mb", type=int, default=8192, help="memory one submission may allocate (0: no limit)")
+    grade.add_argument("--force", action="store_true", help="regrade submissions that have not changed")
+    grade.set_defaults(run=_grade)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from course.build import BuildError
+    from course.data import DataError
+    from course.grading import GradingError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (DataError, BuildError, GradingError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: nothing half-written was kept; run the command again", file=sys.stderr)
+        return 130

@@ -1,0 +1,85 @@
+"""The assignment-1 MNIST CNN and its training recipe, for the notebooks that study it later.
+
+Assignment 1 builds this model in its own cells; assignments 3 and 4 and the benchmark
+call these functions so that they all look at the same network.
+"""
+
+from __future__ import annotations
+
+from course.config import model_path
+from course.data import tfds_dir
+
+MNIST_BATCH_SIZE = 128
+MNIST_PEAK_LEARNING_RATE = 3e-3
+
+
+def mnist_cnn(kernel_initializer="glorot_uniform"):
+    """Conv(20) - pool - Conv(40) - pool - Dense(80) - Dense(10): 165,130 parameters."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1), name="image"),
+            layers.Conv2D(20, 3, padding="same", activation="relu", kernel_initializer=kernel_initializer, name="conv1"),
+            layers.MaxPooling2D(2, name="pool1"),
+            layers.Conv2D(40, 3, padding="same", activation="relu", name="conv2"),
+            layers.MaxPooling2D(2, name="pool2"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(80, activation="relu", name="dense"),
+            layers.Dense(10, activation="softmax", name="probabilities"),
+        ],
+        name="mnist_cnn",
+    )
+
+
+def mnist_pipelines(train_split: str = "train", test_split: str = "test", batch_size: int = MNIST_BATCH_SIZE):
+    """Scaled, cached, shuffled, batched and prefetched ``(image, label)`` datasets."""
+    import tensorflow as tf
+    import tensorflow_datasets as tfds
+
+    train, test = tfds.load("mnist", split=[train_split, test_split], data_dir=tfds_dir("mnist"), as_supervised=True)
+
+    def scale(image, label):
+        return tf.cast(image, tf.float32) / 255.0, label
+
+    train = train.map(scale, num_parallel_calls=tf.data.AUTOTUNE).cache()
+    train = train.shuffle(10_000, seed=0, reshuffle_each_iteration=True).batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    test = test.map(scale, num_parallel_calls=tf.data.AUTOTUNE).batch(batch_size).cache().prefetch(tf.data.AUTOTUNE)
+    return train, test
+
+
+def compile_for_mnist(model, steps: int, peak_learning_rate: float = MNIST_PEAK_LEARNING_RATE):
+    """Adam with a cosine-decaying learning rate over ``steps`` batches; sparse labels."""
+    import keras
+
+    schedule = keras.optimizers.schedules.CosineDecay(peak_learning_rate, decay_steps=max(steps, 1))
+    model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def train_mnist_cnn(epochs: int, train_split: str = "train", test_split: str = "test", kernel_initializer="glorot_uniform", verbose: int = 2):
+    """Build and train the MNIST CNN with the course recipe; return ``(model, history, test_dataset)``."""
+    train, test = mnist_pipelines(train_split, test_split)
+    model = mnist_cnn(kernel_initializer)
+    compile_for_mnist(model, steps=epochs * int(train.cardinality()))
+    history = model.fit(train, epochs=epochs, validation_data=test, verbose=verbose)
+    return model, history, test
+
+
+def trained_mnist_cnn(epochs: int, train_split: str = "train", verbose: int = 2):
+    """The model assignment 1 saved at ``course.model_path('mnist_cnn')``, else one trained now.
+
+    Returns ``(model, where)`` with ``where`` saying which of the two it is.
+    """
+    import keras
+
+    saved = model_path("mnist_cnn")
+    if saved.is_file():
+        return keras.models.load_model(saved), f"loaded from {saved}"
+    model, _, _ = train_mnist_cnn(epochs, train_split, verbose=verbose)
+    return model, f"trained now for {epochs} epoch(s) on {train_split}"

@@ -1,0 +1,12 @@
+"""nbgrader settings for the course (see README, "For instructors")."""
+
+c = get_config()  # noqa: F821 - provided by nbgrader
+
+c.CourseDirectory.course_id = "cnn-course"
+# The Jupytext .md sources (and any README) never reach release/; data files and images do.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*", "*.md"]
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# Grading executes notebooks in smoke mode; per-cell limit in seconds (whole-notebook limit: course grade).
+c.Execute.timeout = 300
+c.Execute.interrupt_on_timeout = True
