@@ -10,3 +10,6 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Grading executes notebooks in smoke mode; per-cell limit in seconds (whole-notebook limit: course grade).
 c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True
+# Output a submission may keep per cell in the graded notebook and its feedback.
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from course.config import ROOT
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
@@ -44,11 +46,23 @@ def _grade(args) -> int:
         cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb
     )
     jobs = args.jobs or os.cpu_count() or 1
-    results = grading.grade(args.assignment, submissions=args.submissions, jobs=jobs, limits=limits, force=args.force)
+    results = grading.grade(
+        args.assignment, root=args.course_dir, submissions=args.submissions, jobs=jobs, limits=limits, force=args.force
+    )
     print(grading.scores_table(results))
-    course = grading.Course(grading.ROOT)
+    course = grading.Course(args.course_dir)
     print(f"\nscores: {course.scores_csv(args.assignment)}\nfeedback: {course.root / 'feedback'}")
     return 0
+
+
+def _bench(args) -> int:
+    from course import bench
+
+    report = bench.run(quick=args.quick, full=args.full, output=args.output)
+    failed = bench.failures(report)
+    if failed:
+        print("failed:", ", ".join(failed), file=sys.stderr)
+    return 1 if failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--notebook-timeout", type=int, default=900, help="seconds one submission may take in all")
     grade.add_argument("--memory-mb", type=int, default=8192, help="memory one submission may allocate (0: no limit)")
     grade.add_argument("--force", action="store_true", help="regrade submissions that have not changed")
+    grade.add_argument("--course-dir", type=Path, default=ROOT, help="the course folder (default: this repository)")
     grade.set_defaults(run=_grade)
+
+    bench = commands.add_parser("bench", help="measure training, notebook and grading speed; print a table, write JSON")
+    bench.add_argument("--quick", action="store_true", help="every code path on tiny sizes, in about a minute (CI)")
+    bench.add_argument("--full", action="store_true", help="also run every notebook in full mode")
+    bench.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json", help="the JSON file to write")
+    bench.set_defaults(run=_bench)
     return parser
 
 

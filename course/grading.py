@@ -11,6 +11,7 @@ submissions changes nothing.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import html
 import io
@@ -28,6 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
 from course.build import _tool_env, generate_release
+from course import submission
 from course.config import ROOT
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
@@ -45,7 +47,6 @@ class Limits:
     cell_timeout: int = 300
     notebook_timeout: int = 900
     memory_mb: int = 8192
-    output_kb: int = 1024
 
     def key(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -193,10 +194,11 @@ def import_submissions(course: Course, assignment: str, source: Path) -> list[st
 # Grading one submission in isolation
 
 
-def fingerprint(course: Course, student: str, assignment: str, limits: Limits) -> str:
-    """Changes whenever the submission, the assignment or the limits change."""
+def fingerprint(course: Course, student: str | None, assignment: str, limits: Limits) -> str:
+    """Changes whenever the submission (if a student is named), the assignment or the limits change."""
     digest = hashlib.sha256(limits.key().encode())
-    for folder in (course.submitted(student, assignment), course.source(assignment)):
+    folders = [course.source(assignment)] + ([course.submitted(student, assignment)] if student else [])
+    for folder in folders:
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(str(file.relative_to(folder)).encode())
             digest.update(file.read_bytes())
@@ -214,11 +216,26 @@ _LIMITED_EXEC = (
 
 
 def _limited(command: list[str], memory_mb: int) -> list[str]:
-    """``command`` run with a data-memory limit (it and every process it starts, the kernel too)."""
-    return [sys.executable, "-c", _LIMITED_EXEC, str(memory_mb), *command]
+    """``command`` with a data-memory limit and, where the system allows, no network.
+
+    The limits hold for every process the command starts, the notebook's kernel included.
+    """
+    limited = [sys.executable, "-c", _LIMITED_EXEC, str(memory_mb), *command]
+    if network_isolation():
+        return ["unshare", "--user", "--map-root-user", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *limited]
+    return limited
 
 
-def _worker_env(scratch: Path, jobs: int) -> dict[str, str]:
+@functools.cache
+def network_isolation() -> bool:
+    """Whether submissions can run in a network namespace of their own (loopback only)."""
+    if not shutil.which("unshare") or not shutil.which("ip"):
+        return False
+    probe = ["unshare", "--user", "--map-root-user", "--net", "sh", "-c", "ip link set lo up"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+def worker_env(scratch: Path, jobs: int) -> dict[str, str]:
     env = _tool_env()
     threads = str(max(1, (os.cpu_count() or 1) // max(jobs, 1)))
     env.update(
@@ -233,6 +250,12 @@ def _worker_env(scratch: Path, jobs: int) -> dict[str, str]:
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
+
+
+def _failure_reason(log: str) -> str:
+    if "DeadKernelError" in log or "Kernel died" in log:
+        return "the kernel died (the notebook stopped its own process, or it crashed); no later cell ran"
+    return _last_error(log)
 
 
 def _last_error(log: str) -> str:
@@ -283,12 +306,24 @@ def _read_grades(gradebook: Path, assignment: str, student: str) -> dict[str, li
         return cells
 
 
+def _graded_cells(course: Course, assignment: str) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """Per notebook: the sources of its test cells, and every grade_id in it."""
+    import nbformat
+
+    tests, grade_ids = {}, {}
+    for name in course.notebook_names(assignment):
+        notebook = nbformat.read(course.source(assignment) / f"{name}.ipynb", as_version=4)
+        graded = [c for c in notebook.cells if "nbgrader" in c.metadata]
+        tests[name] = [c.source for c in graded if c.cell_type == "code" and c.metadata["nbgrader"].get("grade")]
+        grade_ids[name] = {c.metadata["nbgrader"]["grade_id"] for c in graded}
+    return tests, grade_ids
+
+
 def grade_one(course: Course, assignment: str, student: str, limits: Limits, jobs: int = 1) -> tuple[Result, Path | None]:
     """Autograde one student in a scratch course folder; return the result and that folder."""
     import time
 
     started = time.monotonic()
-    scratch = Path(tempfile.mkdtemp(prefix=f"course-grade-{student}-"))
     submitted = course.submitted(student, assignment)
     notebooks = course.notebook_names(assignment)
     present = [n for n in notebooks if (submitted / f"{n}.ipynb").is_file()]
@@ -297,6 +332,7 @@ def grade_one(course: Course, assignment: str, student: str, limits: Limits, job
     if not present:
         return Result(student, "missing", 0.0, 0.0, f"no {notebooks[0]}.ipynb submitted" + "".join(f"; {n}" for n in notes)), None
 
+    scratch = Path(tempfile.mkdtemp(prefix=f"course-grade-{student}-"))
     work = scratch / "course"
     (work / "source" / assignment).mkdir(parents=True)
     for file in course.source(assignment).iterdir():
@@ -312,8 +348,15 @@ def grade_one(course: Course, assignment: str, student: str, limits: Limits, job
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(file, target / relative)
     (scratch / "home").mkdir()
+    tests, grade_ids = _graded_cells(course, assignment)
+    for name in present:
+        try:
+            notes.extend(submission.prepare(target / f"{name}.ipynb", tests[name], grade_ids[name]))
+        except submission.SubmissionError as error:
+            shutil.rmtree(scratch, ignore_errors=True)
+            return Result(student, "failed", 0.0, 0.0, f"could not be graded: {error}", seconds=time.monotonic() - started), None
 
-    env = _worker_env(scratch, jobs)
+    env = worker_env(scratch, jobs)
     deadline = started + limits.notebook_timeout
     autograde = [
         sys.executable, "-m", "nbgrader", "autograde", assignment, "--student", student, "--force",
@@ -323,12 +366,14 @@ def grade_one(course: Course, assignment: str, student: str, limits: Limits, job
     code, log = _run(autograde, work, env, limits, deadline)
     seconds = time.monotonic() - started
     if code is None:
+        shutil.rmtree(scratch, ignore_errors=True)
         reason = f"timed out: the whole notebook took over {limits.notebook_timeout} s"
         return Result(student, "failed", 0.0, 0.0, reason, seconds=seconds), None
     cells = _read_grades(work / "gradebook.db", assignment, student)
     graded_dir = work / "autograded" / student / assignment
     if code != 0 or cells is None or not graded_dir.is_dir():
-        return Result(student, "failed", 0.0, 0.0, f"could not be graded: {_last_error(log)}", seconds=seconds), None
+        shutil.rmtree(scratch, ignore_errors=True)
+        return Result(student, "failed", 0.0, 0.0, f"could not be graded: {_failure_reason(log)}", seconds=seconds), None
     if "DeadKernelError" in log or "Kernel died" in log:
         notes.append("the kernel died while running it (memory limit or a crash); later cells did not run")
     if "CellTimeoutError" in log or "Timeout waiting for execute reply" in log:
@@ -456,9 +501,12 @@ def grade(
     students = course.students(assignment)
     if not students:
         raise GradingError(f"no submissions for {assignment} in {course.root / 'submitted'}")
-    prepare_gradebook(course, assignment)
-    maximum = _max_score(course, assignment)
     journal = _load_journal(course, assignment)
+    source_stamp = fingerprint(course, None, assignment, Limits())
+    if journal.get("source") != source_stamp or not course.gradebook.is_file():
+        prepare_gradebook(course, assignment)
+        journal["source"] = source_stamp
+    maximum = _max_score(course, assignment)
     results: dict[str, Result] = {}
     todo = []
     for student in students:

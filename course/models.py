@@ -83,3 +83,72 @@ def trained_mnist_cnn(epochs: int, train_split: str = "train", verbose: int = 2)
         return keras.models.load_model(saved), f"loaded from {saved}"
     model, _, _ = train_mnist_cnn(epochs, train_split, verbose=verbose)
     return model, f"trained now for {epochs} epoch(s) on {train_split}"
+
+
+# The three CIFAR-10 models of assignment 2, as its notebook builds them (for the benchmark).
+CIFAR_IMAGE_SHAPE = (32, 32, 3)
+CIFAR_CLASSES = 10
+
+
+def cifar_simple():
+    """One conv block and a large dense layer: 4,200,842 parameters."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=CIFAR_IMAGE_SHAPE, name="image"),
+            layers.Conv2D(32, (3, 3), padding="same", activation="relu", name="conv"),
+            layers.MaxPooling2D((2, 2), name="pool"),
+            layers.Dropout(0.5, name="dropout"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(512, name="dense"),
+            layers.Dense(CIFAR_CLASSES, activation="softmax", name="probabilities"),
+        ],
+        name="simple_cnn",
+    )
+
+
+def cifar_deeper():
+    """Three conv/pool blocks, a small dense layer and dropout: 94,890 parameters."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input(shape=CIFAR_IMAGE_SHAPE, name="image"),
+            layers.Conv2D(32, (3, 3), padding="same", activation="relu", name="conv1"),
+            layers.MaxPooling2D((2, 2), name="pool1"),
+            layers.Conv2D(32, (3, 3), padding="same", activation="relu", name="conv2"),
+            layers.MaxPooling2D((2, 2), name="pool2"),
+            layers.Conv2D(64, (3, 3), padding="same", activation="relu", name="conv3"),
+            layers.MaxPooling2D((2, 2), name="pool3"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(64, activation="relu", name="dense"),
+            layers.Dropout(0.5, name="dropout"),
+            layers.Dense(CIFAR_CLASSES, activation="softmax", name="output"),
+        ],
+        name="deeper_cnn",
+    )
+
+
+def cifar_further():
+    """Augmentation (shift, zoom), then three conv/batch-norm/pool blocks, dropout and softmax."""
+    import keras
+    from keras import layers
+
+    augment = keras.Sequential([layers.RandomTranslation(0.1, 0.1), layers.RandomZoom(0.1)], name="augment")
+    model = [keras.Input(shape=CIFAR_IMAGE_SHAPE, name="image"), augment]
+    for block, filters in enumerate((32, 64, 128), start=1):
+        model += [
+            layers.Conv2D(filters, (3, 3), padding="same", use_bias=False, name=f"conv{block}"),
+            layers.BatchNormalization(name=f"norm{block}"),
+            layers.Activation("relu", name=f"relu{block}"),
+            layers.MaxPooling2D((2, 2), name=f"pool{block}"),
+        ]
+    model += [
+        layers.Flatten(name="flatten"),
+        layers.Dropout(0.5, name="dropout"),
+        layers.Dense(CIFAR_CLASSES, activation="softmax", name="probabilities"),
+    ]
+    return keras.Sequential(model, name="further_cnn")

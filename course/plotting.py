@@ -207,6 +207,7 @@ def plot_histories(histories, metrics: Sequence[str] = ("val_accuracy", "val_los
         for label, history in histories.items():
             values = getattr(history, "history", history)[metric]
             ax.plot(np.arange(1, len(values) + 1), values, "-o", markersize=3, label=label)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.set_title(metric)
@@ -215,4 +216,40 @@ def plot_histories(histories, metrics: Sequence[str] = ("val_accuracy", "val_los
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    return fig
+
+
+def show_kernels(kernels, labels: Sequence[str] | None = None, *, title: str = "", columns: int | None = None, shared_scale: bool = True, values: bool = True, cmap: str = "RdBu_r", panel_size: float = 1.5):
+    """Small kernels (shape ``(k, k, n)``, last axis = kernel) on a colour scale centred at zero.
+
+    With ``shared_scale`` every panel uses the same symmetric range and one colour bar is drawn;
+    otherwise each panel is centred on its own largest |value|. ``values`` prints the weights.
+    """
+    kernels = np.asarray(kernels, dtype=float)
+    if kernels.ndim != 3:
+        raise ValueError(f"expected (k, k, n), got shape {kernels.shape}")
+    count = kernels.shape[-1]
+    rows, columns = grid_shape(count, columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(panel_size * columns + 1.0, panel_size * rows + 0.6), squeeze=False)
+    overall = float(np.abs(kernels).max()) or 1.0
+    shown = None
+    for index, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if index >= count:
+            ax.axis("off")
+            continue
+        panel = kernels[..., index]
+        limit = overall if shared_scale else (float(np.abs(panel).max()) or 1.0)
+        shown = ax.imshow(panel, cmap=cmap, vmin=-limit, vmax=limit)
+        if values:
+            for (row, column), value in np.ndenumerate(panel):
+                color = "white" if abs(value) > 0.6 * limit else "black"
+                ax.text(column, row, f"{value:.2g}", ha="center", va="center", fontsize=6, color=color)
+        ax.set_title(labels[index] if labels is not None else f"#{index}", fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    if shared_scale and shown is not None:
+        fig.colorbar(shown, ax=axes.ravel().tolist(), shrink=0.8, label="weight")
     return fig

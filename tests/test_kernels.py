@@ -132,3 +132,18 @@ def test_plot_histories_draws_one_line_per_run():
     assert len(fig.axes) == 2
     assert len(fig.axes[0].lines) == 2 and fig.axes[0].get_xlabel() == "epoch"
     assert list(fig.axes[1].lines[1].get_ydata()) == [0.9, 0.5]
+
+
+def test_show_kernels_centres_the_scale_and_prints_values():
+    from course.plotting import show_kernels
+
+    fig = show_kernels(kernels.stack_maps(["sobel_x", "box_blur"]), ["sobel_x", "box_blur"], title="t")
+    image = fig.axes[0].images[0]
+    assert image.get_clim() == (-2.0, 2.0), "shared, symmetric scale"
+    assert len(fig.axes[0].texts) == 9 and fig.axes[0].get_title() == "sobel_x"
+    assert len(fig.axes) == 3, "two panels and one colour bar"
+    fig = show_kernels(kernels.stack_maps(["sobel_x", "box_blur"]), shared_scale=False, values=False)
+    low, high = fig.axes[1].images[0].get_clim()
+    assert np.isclose(high, 1 / 9) and np.isclose(low, -1 / 9) and not fig.axes[1].texts
+    with pytest.raises(ValueError):
+        show_kernels(np.zeros((3, 3)))

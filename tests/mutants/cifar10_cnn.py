@@ -43,7 +43,7 @@ MUTANTS = [
     {
         "answer": "split-answer",
         "tests": ["split-tests"],
-        "why": "rounds the train size instead of the validation size (round(4.9) = 5 leaves 2 for validation... but ceil semantics differ)",
+        "why": "floors the train size instead of rounding the validation size: 7 x 0.7 floors to 4, leaving 3 for validation instead of 2",
         "source": "import math\n"
         "def split_train_validation(dataset, validation_fraction):\n"
         "    total = int(dataset.cardinality())\n"

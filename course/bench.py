@@ -1,0 +1,457 @@
+"""``python -m course bench``: training speed and accuracy, notebook run time, grading throughput.
+
+Four sections run in turn (MNIST, CIFAR-10, notebooks, grading). Each prints its table as
+soon as it finishes and is written to the JSON file at once, so a long run that is stopped
+keeps what it measured. A section that fails records its error and the others still run.
+
+Sizes: ``quick`` runs every code path on tiny slices (CI); the default measures the real
+thing; ``full`` adds full-mode notebook runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+import warnings
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from course import build, grading
+from course.config import ROOT
+
+DEFAULT_OUTPUT = ROOT / "bench" / "results.json"
+DEMO = ROOT / "tests" / "fixtures" / "demo"  # the TensorFlow-free notebook the quick run uses
+
+MNIST_COURSE_EPOCHS = 4  # assignment 1 in full mode: EPOCHS = course.pick(full=4, smoke=1)
+MNIST_CLASSIC_BATCH = 30  # the classic recipe: Adam's default learning rate, NumPy arrays, no tf.data
+CIFAR_BATCH_SIZE = 64  # as assignment 2
+CIFAR_SHUFFLE = 10_000
+MNIST_TARGET_ACCURACY = 0.99
+MNIST_TARGET_RATIO = 4.0
+NOTEBOOK_TARGET_SECONDS = 120
+OVERHEAD_TARGET_SECONDS = 15
+SPEEDUP_TARGET = 1.7
+
+
+@dataclass(frozen=True)
+class Sizes:
+    mnist_train: str
+    mnist_test: str
+    mnist_course_epochs: int
+    mnist_classic_epochs: int
+    cifar_train: str
+    cifar_test: str
+    students: int
+
+
+QUICK = Sizes("train[:2%]", "test[:10%]", 1, 1, "train[:2%]", "test[:5%]", 4)
+REAL = Sizes("train", "test", MNIST_COURSE_EPOCHS, 10, "train", "test", 20)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _timed(action) -> tuple[float, object]:
+    started = time.perf_counter()
+    value = action()
+    return time.perf_counter() - started, value
+
+
+# ---------------------------------------------------------------------------------------
+# The machine
+
+
+def _cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def machine() -> dict:
+    import keras
+    import tensorflow as tf
+
+    gpus = [tf.config.experimental.get_device_details(g).get("device_name", g.name) for g in tf.config.list_physical_devices("GPU")]
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "gpu": ", ".join(gpus) or None,
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Training
+
+
+def bench_mnist(sizes: Sizes) -> dict:
+    """The course recipe against the classic one, same architecture, same machine."""
+    import keras
+    import tensorflow_datasets as tfds
+
+    from course import models
+    from course.data import tfds_dir
+
+    _say(f"mnist: course recipe, {sizes.mnist_course_epochs} epoch(s) on {sizes.mnist_train}")
+    keras.utils.set_random_seed(0)
+    train, test = models.mnist_pipelines(sizes.mnist_train, sizes.mnist_test)
+    model = models.compile_for_mnist(models.mnist_cnn(), steps=sizes.mnist_course_epochs * int(train.cardinality()))
+    seconds, _ = _timed(lambda: model.fit(train, epochs=sizes.mnist_course_epochs, verbose=0))
+    course = {
+        "epochs": sizes.mnist_course_epochs,
+        "batch_size": models.MNIST_BATCH_SIZE,
+        "train_seconds": seconds,
+        "test_accuracy": float(model.evaluate(test, verbose=0)[1]),
+    }
+
+    _say(f"mnist: classic recipe, {sizes.mnist_classic_epochs} epoch(s), batch {MNIST_CLASSIC_BATCH}")
+    (x_train, y_train), (x_test, y_test) = tfds.as_numpy(
+        tfds.load("mnist", split=[sizes.mnist_train, sizes.mnist_test], batch_size=-1, as_supervised=True, data_dir=tfds_dir("mnist"))
+    )
+    x_train, x_test = x_train.astype("float32") / 255.0, x_test.astype("float32") / 255.0
+    keras.utils.set_random_seed(0)
+    model = models.mnist_cnn()
+    model.compile(optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    seconds, _ = _timed(
+        lambda: model.fit(x_train, y_train, batch_size=MNIST_CLASSIC_BATCH, epochs=sizes.mnist_classic_epochs, verbose=0)
+    )
+    classic = {
+        "epochs": sizes.mnist_classic_epochs,
+        "batch_size": MNIST_CLASSIC_BATCH,
+        "train_seconds": seconds,
+        "test_accuracy": float(model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1]),
+    }
+    keras.backend.clear_session()
+
+    ratio = classic["train_seconds"] / course["train_seconds"]
+    quick = sizes == QUICK
+    return {
+        "train_examples": len(x_train),
+        "test_examples": len(x_test),
+        "course": course,
+        "classic": classic,
+        "time_ratio": ratio,
+        # The target is about the real sizes; tiny slices cannot reach it.
+        "target_met": None if quick else course["test_accuracy"] >= MNIST_TARGET_ACCURACY and ratio >= MNIST_TARGET_RATIO,
+    }
+
+
+def bench_cifar(sizes: Sizes) -> dict:
+    """One epoch of each assignment-2 model; test accuracy only on the real dataset."""
+    import keras
+    import tensorflow as tf
+    import tensorflow_datasets as tfds
+
+    from course import data, models
+
+    synthetic = data.status("cifar10").synthetic
+    if synthetic:
+        _say("cifar10: only the SYNTHETIC STAND-IN is prepared: timing only, no accuracy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", data.SyntheticDataWarning)  # said once above, not per load
+        directory = data.tfds_dir("cifar10")
+    train_raw, test_raw = tfds.load("cifar10", split=[sizes.cifar_train, sizes.cifar_test], as_supervised=True, data_dir=directory)
+
+    def preprocess(image, label):
+        return tf.cast(image, tf.float32) / 255.0, tf.one_hot(label, models.CIFAR_CLASSES)
+
+    autotune = tf.data.AUTOTUNE
+    train = train_raw.map(preprocess, num_parallel_calls=autotune).cache()
+    train = train.shuffle(CIFAR_SHUFFLE, seed=0, reshuffle_each_iteration=True).batch(CIFAR_BATCH_SIZE).prefetch(autotune)
+    test = test_raw.map(preprocess, num_parallel_calls=autotune).cache().batch(CIFAR_BATCH_SIZE).prefetch(autotune)
+    examples = sum(int(labels.shape[0]) for _, labels in train)  # also fills the cache, so no model pays for decoding
+
+    rows = {}
+    for name, builder in (("simple", models.cifar_simple), ("deeper", models.cifar_deeper), ("further", models.cifar_further)):
+        _say(f"cifar10: {name} model, 1 epoch on {sizes.cifar_train}")
+        keras.utils.set_random_seed(0)
+        model = builder()
+        model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+        seconds, _ = _timed(lambda: model.fit(train, epochs=1, verbose=0))
+        rows[name] = {
+            "parameters": model.count_params(),
+            "seconds_per_epoch": seconds,
+            "test_accuracy": None if synthetic else float(model.evaluate(test, verbose=0)[1]),
+        }
+        keras.backend.clear_session()
+    return {"synthetic": synthetic, "train_examples": examples, "batch_size": CIFAR_BATCH_SIZE, "epochs": 1, "models": rows}
+
+
+# ---------------------------------------------------------------------------------------
+# Notebooks
+
+
+def _notebooks(quick: bool) -> dict[str, tuple[str, Path]]:
+    """Notebook text (generated from the current ``.md``) and its folder, per assignment."""
+    if quick:
+        return {"demo": (build.notebook_text(DEMO / "demo.md"), DEMO)}
+    return {name: (build.notebook_text(ROOT / "source" / name / f"{name}.md"), ROOT / "source" / name) for name in build.assignments()}
+
+
+def run_notebook(text: str, folder: Path, mode: str) -> float:
+    """Execute a notebook with nbclient in a scratch copy of its folder; return the seconds taken.
+
+    The environment is the one a graded submission gets (own models folder, home and thread
+    counts for one job), so the figure is what grading adds its overhead to.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory(prefix="course-bench-") as scratch:
+        scratch = Path(scratch)
+        work = scratch / "work"
+        work.mkdir()
+        (scratch / "home").mkdir()
+        for file in folder.iterdir():
+            if file.is_file() and file.suffix not in (".ipynb", ".md"):
+                shutil.copy(file, work)
+        env = grading.worker_env(scratch, jobs=1)
+        env["COURSE_MODE"] = mode
+        client = NotebookClient(
+            nbformat.reads(text, as_version=4),
+            kernel_name="python3",
+            timeout=600 if mode == "smoke" else None,
+            resources={"metadata": {"path": str(work)}},
+        )
+        seconds, _ = _timed(lambda: client.execute(env=env))
+        return seconds
+
+
+def _one_line(error: Exception) -> str:
+    if getattr(error, "ename", None):  # nbclient's CellExecutionError
+        return f"{error.ename}: {error.evalue}"[:200]
+    return (f"{type(error).__name__}: " + (str(error).strip().splitlines() or [""])[0])[:200]
+
+
+def bench_notebooks(quick: bool, full: bool) -> dict:
+    rows = {}
+    for name, (text, folder) in _notebooks(quick).items():
+        rows[name] = {}
+        for mode in ("smoke", "full") if full else ("smoke",):
+            _say(f"notebooks: {name} in {mode} mode")
+            try:
+                rows[name][mode] = run_notebook(text, folder, mode)
+            except Exception as error:  # noqa: BLE001 - a failing notebook is a figure, not the end of the run
+                rows[name][mode] = None
+                rows[name][f"{mode}_error"] = _one_line(error)
+    return {"notebooks": rows}
+
+
+# ---------------------------------------------------------------------------------------
+# Grading
+
+
+def _course_folder(root: Path, assignment: str, text: str, folder: Path) -> None:
+    """A course folder holding one assignment (its notebook and data files) and the nbgrader config."""
+    source = root / "source" / assignment
+    source.mkdir(parents=True)
+    for file in folder.iterdir():
+        if file.is_file() and file.suffix not in (".ipynb", ".md"):
+            shutil.copy(file, source)
+    (source / f"{assignment}.ipynb").write_text(text)
+    shutil.copy(ROOT / "nbgrader_config.py", root)
+
+
+def bench_grading(quick: bool, sizes: Sizes, plain: dict) -> dict:
+    """Grade copies of the reference solution serially and in parallel, in smoke mode."""
+    assignment = "demo" if quick else "mnist_cnn"
+    text, folder = _notebooks(quick)[assignment]
+    cpus = os.cpu_count() or 1
+    configurations = [1, 2] + ([cpus] if cpus > 2 and not quick else [])
+    with tempfile.TemporaryDirectory(prefix="course-bench-grading-") as scratch:
+        scratch = Path(scratch)
+        template = scratch / "template"
+        _course_folder(template, assignment, text, folder)
+        # One student graded first prepares the gradebook, so no timed run pays for that.
+        (scratch / "warmup").mkdir()
+        (scratch / "warmup" / "warmup.ipynb").write_text(text)
+        _say(f"grading: preparing the {assignment} gradebook")
+        [warmup] = grading.grade(assignment, root=template, submissions=scratch / "warmup", progress=False)
+        if warmup.status != "graded":
+            raise grading.GradingError(f"the reference solution of {assignment} could not be graded: {warmup.reason}")
+        inbox = scratch / "class"
+        inbox.mkdir()
+        for i in range(1, sizes.students + 1):
+            (inbox / f"student{i:02d}.ipynb").write_text(text)
+        runs = []
+        for jobs in configurations:
+            _say(f"grading: {sizes.students} submissions, --jobs {jobs}")
+            root = scratch / f"jobs{jobs}"
+            shutil.copytree(template, root)
+            wall, results = _timed(lambda: grading.grade(assignment, root=root, submissions=inbox, jobs=jobs, progress=False))
+            results = [r for r in results if r.student != "warmup"]
+            shutil.rmtree(root)
+            runs.append({
+                "jobs": jobs,
+                "wall_seconds": wall,
+                "seconds_per_submission": wall / len(results),
+                "mean_submission_seconds": statistics.mean(r.seconds for r in results),
+                "graded": sum(r.status == "graded" for r in results),
+                "mean_score": statistics.mean(r.score for r in results),
+                "max_score": results[0].max_score,
+            })
+    for run in runs:
+        run["speedup"] = runs[0]["wall_seconds"] / run["wall_seconds"]
+    execution = plain.get("notebooks", {}).get(assignment, {}).get("smoke")
+    return {
+        "assignment": assignment,
+        "submissions": sizes.students,
+        "cpu_count": cpus,
+        "runs": runs,
+        "notebook_seconds": execution,
+        "overhead_seconds": None if execution is None else runs[0]["mean_submission_seconds"] - execution,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Tables
+
+
+def _f(value, spec: str = ".1f", missing: str = "-") -> str:
+    return missing if value is None else format(value, spec)
+
+
+def _table_mnist(s: dict) -> list[str]:
+    lines = [
+        f"MNIST: train {s['train_examples']:,} / test {s['test_examples']:,}",
+        f"  {'recipe':8s} {'epochs':>6s} {'batch':>6s} {'train s':>9s} {'test acc':>9s}",
+    ]
+    for name in ("course", "classic"):
+        r = s[name]
+        lines.append(f"  {name:8s} {r['epochs']:6d} {r['batch_size']:6d} {r['train_seconds']:9.1f} {r['test_accuracy']:9.4f}")
+    verdict = {None: "not judged on quick sizes", True: "MET", False: "NOT met"}[s["target_met"]]
+    lines.append(f"  time ratio classic/course: {s['time_ratio']:.2f}x; target (>= 99.0% in <= 1/4 of the classic time): {verdict}")
+    return lines
+
+
+def _table_cifar(s: dict) -> list[str]:
+    kind = "SYNTHETIC STAND-IN only: times, no accuracy" if s["synthetic"] else "real dataset"
+    lines = [
+        f"CIFAR-10, {kind}: {s['train_examples']:,} training images, batch {s['batch_size']}, 1 epoch",
+        f"  {'model':8s} {'params':>10s} {'s/epoch':>9s} {'test acc':>9s}",
+    ]
+    for name, r in s["models"].items():
+        lines.append(f"  {name:8s} {r['parameters']:10,d} {r['seconds_per_epoch']:9.1f} {_f(r['test_accuracy'], '.4f'):>9s}")
+    return lines
+
+
+def _table_notebooks(s: dict) -> list[str]:
+    lines = ["Notebooks (nbclient, fresh kernel, own models folder)", f"  {'notebook':14s} {'smoke s':>8s} {'full s':>8s}"]
+    for name, r in s["notebooks"].items():
+        lines.append(f"  {name:14s} {_f(r.get('smoke')):>8s} {_f(r.get('full')):>8s}")
+        lines += [f"    {mode} FAILED: {r[f'{mode}_error']}" for mode in ("smoke", "full") if f"{mode}_error" in r]
+    return lines
+
+
+def _table_grading(s: dict) -> list[str]:
+    lines = [
+        f"Grading {s['assignment']}: {s['submissions']} copies of the reference solution, smoke mode, {s['cpu_count']} CPU(s)",
+        f"  {'jobs':>4s} {'wall s':>8s} {'s/subm.':>8s} {'mean subm. s':>12s} {'speed-up':>8s} {'graded':>7s} {'score':>9s}",
+    ]
+    for r in s["runs"]:
+        lines.append(
+            f"  {r['jobs']:4d} {r['wall_seconds']:8.1f} {r['seconds_per_submission']:8.1f} {r['mean_submission_seconds']:12.1f}"
+            f" {r['speedup']:7.2f}x {r['graded']:3d}/{s['submissions']:<3d} {r['mean_score']:4g}/{r['max_score']:<4g}"
+        )
+    if s["cpu_count"] <= 2:
+        lines.append(f"  (--jobs = CPU count is --jobs {s['cpu_count']} on this machine)")
+    lines.append(
+        f"  overhead per submission beyond the notebook's own execution ({_f(s['notebook_seconds'])} s):"
+        f" {_f(s['overhead_seconds'])} s"
+    )
+    return lines
+
+
+TABLES = {"mnist": _table_mnist, "cifar10": _table_cifar, "notebooks": _table_notebooks, "grading": _table_grading}
+
+
+def section_table(name: str, section: dict) -> str:
+    if "error" in section:
+        return f"{name}: FAILED: {section['error']}"
+    return "\n".join(TABLES[name](section) + [f"  ({section['section_seconds']:.0f} s for this section)"])
+
+
+def targets(report: dict) -> list[str]:
+    """The issue's targets, judged on what this run measured (real sizes only)."""
+    if report["sizes"] == "quick":
+        return ["targets: not judged on quick sizes"]
+    lines = ["Targets"]
+    mnist = report.get("mnist", {})
+    if "target_met" in mnist:
+        lines.append(f"  MNIST >= 99.0% in <= 1/4 of the classic time: {'met' if mnist['target_met'] else 'NOT met'}")
+    smoke = {n: r.get("smoke") for n, r in report.get("notebooks", {}).get("notebooks", {}).items()}
+    if smoke:
+        slow = [n for n, s in smoke.items() if s is None or s > NOTEBOOK_TARGET_SECONDS]
+        cpus = report["machine"]["cpu_count"]
+        lines.append(f"  every notebook in smoke mode under {NOTEBOOK_TARGET_SECONDS} s ({cpus} CPUs): {'met' if not slow else 'NOT met: ' + ', '.join(slow)}")
+    grading_section = report.get("grading", {})
+    if grading_section.get("overhead_seconds") is not None:
+        overhead = grading_section["overhead_seconds"]
+        lines.append(f"  grading overhead under {OVERHEAD_TARGET_SECONDS} s per submission: {'met' if overhead < OVERHEAD_TARGET_SECONDS else 'NOT met'} ({overhead:.1f} s)")
+    two = [r for r in grading_section.get("runs", []) if r["jobs"] == 2]
+    if two:
+        speedup = two[0]["speedup"]
+        lines.append(f"  --jobs 2 at least {SPEEDUP_TARGET}x faster than serial: {'met' if speedup >= SPEEDUP_TARGET else 'NOT met'} ({speedup:.2f}x)")
+    return lines
+
+
+# ---------------------------------------------------------------------------------------
+# The command
+
+
+def _save(report: dict, output: Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    scratch = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+    scratch.write_text(json.dumps(report, indent=1) + "\n")
+    os.replace(scratch, output)
+
+
+def failures(report: dict) -> list[str]:
+    """Sections that failed, and notebooks that did not run."""
+    failed = [name for name in TABLES if "error" in report.get(name, {})]
+    for name, row in report.get("notebooks", {}).get("notebooks", {}).items():
+        failed += [f"notebook {name} ({key[:-6]})" for key in row if key.endswith("_error")]
+    return failed
+
+
+def run(quick: bool = False, full: bool = False, output: Path = DEFAULT_OUTPUT) -> dict:
+    """Measure every section, print its table as it finishes, write the JSON; return the report."""
+    sizes = QUICK if quick else REAL
+    report = {"sizes": "quick" if quick else "real", "full": full, "machine": machine(), "settings": asdict(sizes)}
+    m = report["machine"]
+    _say(f"bench ({report['sizes']} sizes{', with full-mode notebooks' if full else ''}) on {m['cpu_count']} CPU(s)"
+         f" [{m['cpu_model']}], GPU: {m['gpu'] or 'none'}, TensorFlow {m['tensorflow']}, {m['date']}, load {m['load_average']}")
+    measures = {
+        "mnist": lambda: bench_mnist(sizes),
+        "cifar10": lambda: bench_cifar(sizes),
+        "notebooks": lambda: bench_notebooks(quick, full),
+        "grading": lambda: bench_grading(quick, sizes, report.get("notebooks", {})),
+    }
+    for name, measure in measures.items():
+        started = time.perf_counter()
+        try:
+            report[name] = measure()
+        except Exception as error:  # noqa: BLE001 - one failed section must not lose the others
+            report[name] = {"error": _one_line(error)}
+        report[name]["section_seconds"] = time.perf_counter() - started
+        _save(report, output)
+        _say("\n" + section_table(name, report[name]) + "\n")
+    _say("\n".join(targets(report)))
+    _say(f"results: {output}")
+    return report

@@ -1,0 +1,71 @@
+"""`course bench`: the quick run (what CI runs) writes every section with sane figures."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from course import bench, models
+
+
+def test_mnist_epochs_match_assignment_one():
+    text = (REPO / "source" / "mnist_cnn" / "mnist_cnn.md").read_text()
+    assert int(re.search(r"EPOCHS = course\.pick\(full=(\d+)", text).group(1)) == bench.MNIST_COURSE_EPOCHS
+
+
+def test_cifar_models_have_the_notebook_parameter_counts():
+    counts = {f.__name__: f().count_params() for f in (models.cifar_simple, models.cifar_deeper, models.cifar_further)}
+    assert counts == {"cifar_simple": 4_200_842, "cifar_deeper": 94_890, "cifar_further": 114_410}
+    text = (REPO / "source" / "cifar10_cnn" / "cifar10_cnn.md").read_text()
+    assert "4,200,842" in text and "94,890" in text
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    output = tmp_path_factory.mktemp("bench") / "results.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "course", "bench", "--quick", "--output", str(output)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return json.loads(output.read_text()), result.stdout
+
+
+def test_quick_bench_records_the_machine(quick):
+    report, stdout = quick
+    machine = report["machine"]
+    assert report["sizes"] == "quick" and machine["cpu_count"] >= 1
+    assert machine["tensorflow"] and machine["date"] and "gpu" in machine
+    assert "MNIST" in stdout and "CIFAR-10" in stdout and "Grading demo" in stdout
+
+
+def test_quick_bench_training_figures(quick):
+    report, _ = quick
+    mnist = report["mnist"]
+    for recipe in ("course", "classic"):
+        assert mnist[recipe]["train_seconds"] > 0 and 0 <= mnist[recipe]["test_accuracy"] <= 1
+    assert mnist["classic"]["batch_size"] == 30 and mnist["time_ratio"] > 0 and mnist["target_met"] is None
+    cifar = report["cifar10"]
+    assert set(cifar["models"]) == {"simple", "deeper", "further"}
+    for row in cifar["models"].values():
+        assert row["seconds_per_epoch"] > 0
+        if cifar["synthetic"]:
+            assert row["test_accuracy"] is None
+        else:
+            assert 0 <= row["test_accuracy"] <= 1
+
+
+def test_quick_bench_notebook_and_grading_figures(quick):
+    report, _ = quick
+    assert report["notebooks"]["notebooks"]["demo"]["smoke"] > 0
+    grading = report["grading"]
+    assert [r["jobs"] for r in grading["runs"]] == [1, 2]
+    for run in grading["runs"]:
+        assert run["graded"] == 4 and run["wall_seconds"] > 0 and run["mean_submission_seconds"] > 0 and run["speedup"] > 0
+    assert grading["runs"][0]["speedup"] == 1
+    assert grading["notebook_seconds"] > 0 and isinstance(grading["overhead_seconds"], float)
