@@ -341,9 +341,9 @@ def _table_mnist(s: dict) -> list[str]:
 
 
 def _table_cifar(s: dict) -> list[str]:
-    kind = "SYNTHETIC STAND-IN only: times, no accuracy" if s["synthetic"] else "real dataset"
+    kind = "only the SYNTHETIC STAND-IN: times, no accuracy" if s["synthetic"] else "real dataset"
     lines = [
-        f"CIFAR-10, {kind}: {s['train_examples']:,} training images, batch {s['batch_size']}, 1 epoch",
+        f"CIFAR-10 ({kind}), {s['train_examples']:,} training images, batch {s['batch_size']}, 1 epoch",
         f"  {'model':8s} {'params':>10s} {'s/epoch':>9s} {'test acc':>9s}",
     ]
     for name, r in s["models"].items():
@@ -367,7 +367,7 @@ def _table_grading(s: dict) -> list[str]:
     for r in s["runs"]:
         lines.append(
             f"  {r['jobs']:4d} {r['wall_seconds']:8.1f} {r['seconds_per_submission']:8.1f} {r['mean_submission_seconds']:12.1f}"
-            f" {r['speedup']:7.2f}x {r['graded']:3d}/{s['submissions']:<3d} {r['mean_score']:4g}/{r['max_score']:<4g}"
+            f" {r['speedup']:7.2f}x {r['graded']:3d}/{s['submissions']:<3d} {r['mean_score']:4g}/{r['max_score']:g}"
         )
     if s["cpu_count"] <= 2:
         lines.append(f"  (--jobs = CPU count is --jobs {s['cpu_count']} on this machine)")

@@ -11,7 +11,6 @@ submissions changes nothing.
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import html
 import io
@@ -19,7 +18,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
 from course.build import _tool_env, generate_release
-from course import submission
+from course import sandbox, submission
 from course.config import ROOT
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
@@ -205,37 +203,8 @@ def fingerprint(course: Course, student: str | None, assignment: str, limits: Li
     return digest.hexdigest()
 
 
-_LIMITED_EXEC = (
-    "import os, resource, sys\n"
-    "limit = int(sys.argv[1]) * 1024 * 1024\n"
-    "if limit:\n"
-    "    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))\n"
-    "resource.setrlimit(resource.RLIMIT_CORE, (0, 0))\n"
-    "os.execvp(sys.argv[2], sys.argv[2:])\n"
-)
-
-
-def _limited(command: list[str], memory_mb: int) -> list[str]:
-    """``command`` with a data-memory limit and, where the system allows, no network.
-
-    The limits hold for every process the command starts, the notebook's kernel included.
-    """
-    limited = [sys.executable, "-c", _LIMITED_EXEC, str(memory_mb), *command]
-    if network_isolation():
-        return ["unshare", "--user", "--map-root-user", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *limited]
-    return limited
-
-
-@functools.cache
-def network_isolation() -> bool:
-    """Whether submissions can run in a network namespace of their own (loopback only)."""
-    if not shutil.which("unshare") or not shutil.which("ip"):
-        return False
-    probe = ["unshare", "--user", "--map-root-user", "--net", "sh", "-c", "ip link set lo up"]
-    return subprocess.run(probe, capture_output=True).returncode == 0
-
-
 def worker_env(scratch: Path, jobs: int) -> dict[str, str]:
+    """Environment of a grading process: smoke mode, its own HOME and models, shared CPUs."""
     env = _tool_env()
     threads = str(max(1, (os.cpu_count() or 1) // max(jobs, 1)))
     env.update(
@@ -267,30 +236,6 @@ def _last_error(log: str) -> str:
     return (lines[-1] if lines else "no output")[:200]
 
 
-def _run(command: list[str], cwd: Path, env: dict, limits: Limits, deadline: float) -> tuple[int | None, str]:
-    """Run ``command`` in its own session; kill the whole group past ``deadline`` seconds."""
-    import time
-
-    remaining = max(1.0, deadline - time.monotonic())
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            _limited(command, limits.memory_mb), cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            code = process.wait(timeout=remaining)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            code = None
-        else:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)  # a kernel left behind
-            except ProcessLookupError:
-                pass
-        log.seek(0)
-        return code, log.read().decode(errors="replace")[-20000:]
-
-
 def _read_grades(gradebook: Path, assignment: str, student: str) -> dict[str, list[float]] | None:
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -306,6 +251,14 @@ def _read_grades(gradebook: Path, assignment: str, student: str) -> dict[str, li
         return cells
 
 
+def _hidden_paths(course: Course, run_dir: Path) -> list[Path]:
+    """What a submission must not see: other submissions, gradebooks, solutions, results."""
+    paths = [run_dir / "work"]
+    for root in {course.root, ROOT}:
+        paths += [root / name for name in ("submitted", "autograded", "feedback", "source", "gradebook.db")]
+    return paths
+
+
 def _graded_cells(course: Course, assignment: str) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
     """Per notebook: the sources of its test cells, and every grade_id in it."""
     import nbformat
@@ -319,7 +272,7 @@ def _graded_cells(course: Course, assignment: str) -> tuple[dict[str, list[str]]
     return tests, grade_ids
 
 
-def grade_one(course: Course, assignment: str, student: str, limits: Limits, jobs: int = 1) -> tuple[Result, Path | None]:
+def grade_one(course: Course, assignment: str, student: str, limits: Limits, run_dir: Path, jobs: int = 1) -> tuple[Result, Path | None]:
     """Autograde one student in a scratch course folder; return the result and that folder."""
     import time
 
@@ -332,7 +285,8 @@ def grade_one(course: Course, assignment: str, student: str, limits: Limits, job
     if not present:
         return Result(student, "missing", 0.0, 0.0, f"no {notebooks[0]}.ipynb submitted" + "".join(f"; {n}" for n in notes)), None
 
-    scratch = Path(tempfile.mkdtemp(prefix=f"course-grade-{student}-"))
+    scratch, stage = run_dir / "work" / student, run_dir / "stage" / student
+    stage.mkdir(parents=True)
     work = scratch / "course"
     (work / "source" / assignment).mkdir(parents=True)
     for file in course.source(assignment).iterdir():
@@ -356,14 +310,19 @@ def grade_one(course: Course, assignment: str, student: str, limits: Limits, job
             shutil.rmtree(scratch, ignore_errors=True)
             return Result(student, "failed", 0.0, 0.0, f"could not be graded: {error}", seconds=time.monotonic() - started), None
 
-    env = worker_env(scratch, jobs)
+    box = sandbox.Sandbox(scratch, stage, hidden=_hidden_paths(course, run_dir), memory_mb=limits.memory_mb)
+    env = worker_env(box.inside(scratch), jobs)
+    # The kernel runs student code: it must not read the hidden tests in the gradebook copy.
+    inside = box.inside(work)
+    kernel = box.kernel_spec(scratch / "jupyter", [inside / "gradebook.db", inside / "source", inside / "submitted"])
+    env["JUPYTER_PATH"] = str(box.inside(scratch / "jupyter"))
     deadline = started + limits.notebook_timeout
     autograde = [
         sys.executable, "-m", "nbgrader", "autograde", assignment, "--student", student, "--force",
         f"--Execute.timeout={limits.cell_timeout}", "--Execute.interrupt_on_timeout=True",
-        "--Execute.kernel_name=python3",
+        f"--Execute.kernel_name={kernel}",
     ]
-    code, log = _run(autograde, work, env, limits, deadline)
+    code, log = box.run(autograde, work, env, deadline)
     seconds = time.monotonic() - started
     if code is None:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -378,9 +337,8 @@ def grade_one(course: Course, assignment: str, student: str, limits: Limits, job
         notes.append("the kernel died while running it (memory limit or a crash); later cells did not run")
     if "CellTimeoutError" in log or "Timeout waiting for execute reply" in log:
         notes.append(f"a cell ran past the {limits.cell_timeout} s cell limit and was stopped")
-    feedback_code, feedback_log = _run(
-        [sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--student", student, "--force"],
-        work, env, limits, deadline,
+    feedback_code, feedback_log = box.run(
+        [sys.executable, "-m", "nbgrader", "generate_feedback", assignment, "--student", student, "--force"], work, env, deadline
     )
     if feedback_code != 0:
         notes.append(f"feedback not generated: {_last_error(feedback_log)}")
@@ -517,8 +475,9 @@ def grade(
         else:
             todo.append((student, stamp))
 
+    run_dir = Path(tempfile.mkdtemp(prefix="course-grading-"))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one, course, assignment, s, limits, jobs): (s, stamp) for s, stamp in todo}
+        futures = {pool.submit(grade_one, course, assignment, s, limits, run_dir, jobs): (s, stamp) for s, stamp in todo}
         bar = tqdm(total=len(futures), desc=f"grading {assignment}", unit="student", disable=not progress or not futures)
         for future in as_completed(futures):
             student, stamp = futures[future]
@@ -539,11 +498,11 @@ def grade(
                 journal["students"][student] = {"fingerprint": stamp, "result": record}
                 _save_journal(course, assignment, journal)
             finally:
-                if work is not None:
-                    shutil.rmtree(work.parent, ignore_errors=True)
+                shutil.rmtree(run_dir / "work" / student, ignore_errors=True)
             results[student] = result
             bar.update()
         bar.close()
+    shutil.rmtree(run_dir, ignore_errors=True)
     ordered = [results[s] for s in students]
     write_csv(course, assignment, ordered)
     return ordered

@@ -73,11 +73,23 @@ def show_maps(
     maps = np.asarray(maps)
     if maps.ndim != 3:
         raise ValueError(f"expected (height, width, channels), got shape {maps.shape}")
-    count = maps.shape[-1]
-    rows, columns = grid_shape(count, columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(panel_size * columns + 1.0, panel_size * rows + 0.5), squeeze=False)
     low = float(maps.min()) if shared_scale else None
     high = (vmax if vmax is not None else float(maps.max())) if shared_scale else None
+
+    def draw(ax, panel):
+        return ax.imshow(panel, cmap=cmap, vmin=low, vmax=high)
+
+    return _panel_grid(maps, draw, title=title, columns=columns, labels=labels, panel_size=panel_size, colorbar_label="value" if shared_scale else None)
+
+
+def _panel_grid(stack, draw, *, title, columns, labels, panel_size, colorbar_label):
+    """Lay ``stack[..., i]`` out as titled panels; ``draw(ax, panel)`` returns what it drew.
+
+    With a ``colorbar_label`` one colour bar serves every panel (they share a scale).
+    """
+    count = stack.shape[-1]
+    rows, columns = grid_shape(count, columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(panel_size * columns + 1.0, panel_size * rows + 0.6), squeeze=False)
     shown = None
     for index, ax in enumerate(axes.flat):
         ax.set_xticks([])
@@ -85,13 +97,13 @@ def show_maps(
         if index >= count:
             ax.axis("off")
             continue
-        shown = ax.imshow(maps[..., index], cmap=cmap, vmin=low, vmax=high)
+        shown = draw(ax, stack[..., index])
         ax.set_title(labels[index] if labels is not None else f"#{index}", fontsize=8)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    if shared_scale and shown is not None:
-        fig.colorbar(shown, ax=axes.ravel().tolist(), shrink=0.8)
+    if colorbar_label is not None and shown is not None:
+        fig.colorbar(shown, ax=axes.ravel().tolist(), shrink=0.8, label=colorbar_label)
     return fig
 
 
@@ -228,28 +240,15 @@ def show_kernels(kernels, labels: Sequence[str] | None = None, *, title: str = "
     kernels = np.asarray(kernels, dtype=float)
     if kernels.ndim != 3:
         raise ValueError(f"expected (k, k, n), got shape {kernels.shape}")
-    count = kernels.shape[-1]
-    rows, columns = grid_shape(count, columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(panel_size * columns + 1.0, panel_size * rows + 0.6), squeeze=False)
     overall = float(np.abs(kernels).max()) or 1.0
-    shown = None
-    for index, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if index >= count:
-            ax.axis("off")
-            continue
-        panel = kernels[..., index]
+
+    def draw(ax, panel):
         limit = overall if shared_scale else (float(np.abs(panel).max()) or 1.0)
         shown = ax.imshow(panel, cmap=cmap, vmin=-limit, vmax=limit)
         if values:
             for (row, column), value in np.ndenumerate(panel):
                 color = "white" if abs(value) > 0.6 * limit else "black"
                 ax.text(column, row, f"{value:.2g}", ha="center", va="center", fontsize=6, color=color)
-        ax.set_title(labels[index] if labels is not None else f"#{index}", fontsize=8)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    if shared_scale and shown is not None:
-        fig.colorbar(shown, ax=axes.ravel().tolist(), shrink=0.8, label="weight")
-    return fig
+        return shown
+
+    return _panel_grid(kernels, draw, title=title, columns=columns, labels=labels, panel_size=panel_size, colorbar_label="weight" if shared_scale else None)

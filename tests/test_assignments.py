@@ -123,12 +123,13 @@ def test_students_can_validate_their_copy(graded):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_each_mutant_alone_fails_its_tests(assignment, monkeypatch):
+def test_each_mutant_alone_fails_its_tests(assignment, monkeypatch, tmp_path):
     """Run the reference once in a kernel, then each wrong answer followed by its test cells."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     monkeypatch.setenv("COURSE_MODE", "smoke")
+    monkeypatch.setenv("COURSE_MODELS_DIR", str(tmp_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     notebook = reference(assignment)
     cells = nbgrader_cells(notebook)

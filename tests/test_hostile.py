@@ -67,11 +67,21 @@ def hostile_class(course) -> dict[str, tuple[dict | str, float, str]]:
     )
     cases["wrong_kernel"] = (reference(course) | {"metadata": {"kernelspec": {"name": "julia-1.9", "display_name": "Julia", "language": "julia"}}}, 3, "")
     snoop = (
-        "import glob, os, pathlib\n"
-        "seen = [p for pattern in ('../../../gradebook.db', '/**/submitted/*/demo/*.ipynb') for p in glob.glob(pattern, recursive=True)]\n"
-        "pathlib.Path('snooped.txt').write_text('\\n'.join(seen))\n"
-        "import urllib.request\n"
-        "try:\n    urllib.request.urlopen('http://127.0.0.2:9/', timeout=2)\nexcept OSError:\n    pass\n"
+        "import glob, os, pathlib, urllib.request\n"
+        "found = []\n"
+        f"for path in {[str(course / n) for n in ('submitted', 'source', 'autograded', 'gradebook.db')]!r}"
+        " + ['../../../gradebook.db', '../../../source', '../../../submitted']:\n"
+        "    if os.path.isdir(path):\n"
+        "        found += os.listdir(path)\n"
+        "    elif os.path.isfile(path) and os.path.getsize(path):\n"
+        "        found.append(path)\n"
+        "found += glob.glob('/tmp/course-grading-*/work/*')\n"
+        "try:\n"
+        "    urllib.request.urlopen('https://pypi.org/simple/six/', timeout=5)\n"
+        "    found.append('network')\n"
+        "except OSError:\n"
+        "    pass\n"
+        "pathlib.Path('snooped.txt').write_text('\\n'.join(found) + '\\nchecked')\n"
     )
     cases["snoops"] = (answer(course, "output-size-answer", OUTPUT_SIZE_WRONG + snoop), 1, "")
     return cases
@@ -125,10 +135,10 @@ def test_flooded_output_is_trimmed(hostile_run):
     assert graded.stat().st_size < 1_000_000
 
 
-def test_snooping_finds_neither_gradebook_nor_classmates(hostile_run):
+def test_snooping_finds_no_classmate_solution_gradebook_or_network(hostile_run):
     course, _, _, _, _ = hostile_run
-    snooped = (course / "autograded" / "snoops" / "demo" / "snooped.txt")
-    assert not snooped.exists() or snooped.read_text() == ""
+    snooped = (course / "autograded" / "snoops" / "demo" / "snooped.txt").read_text()
+    assert snooped == "\nchecked", f"a submission could see: {snooped.split()}"
 
 
 def test_summary(hostile_run, capsys):
