@@ -18,9 +18,9 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -251,9 +251,21 @@ def _read_grades(gradebook: Path, assignment: str, student: str) -> dict[str, li
         return cells
 
 
+def scratch_root() -> Path:
+    """Where every grading run of this user keeps its submissions' scratch folders.
+
+    ``work/<run>/<student>`` holds a submission; it is seen inside its sandbox at
+    ``stage/<run>/<student>`` while ``work/`` (every other run and student) is hidden.
+    """
+    root = Path(tempfile.gettempdir()) / f"course-grading-{os.getuid()}"
+    for part in ("work", "stage"):
+        (root / part).mkdir(parents=True, exist_ok=True)
+    return root
+
+
 def _hidden_paths(course: Course, run_dir: Path) -> list[Path]:
     """What a submission must not see: other submissions, gradebooks, solutions, results."""
-    paths = [run_dir / "work"]
+    paths = [run_dir.parent]
     for root in {course.root, ROOT}:
         paths += [root / name for name in ("submitted", "autograded", "feedback", "source", "gradebook.db")]
     return paths
@@ -272,10 +284,12 @@ def _graded_cells(course: Course, assignment: str) -> tuple[dict[str, list[str]]
     return tests, grade_ids
 
 
+def _stage_dir(run_dir: Path) -> Path:
+    return run_dir.parent.parent / "stage" / run_dir.name
+
+
 def grade_one(course: Course, assignment: str, student: str, limits: Limits, run_dir: Path, jobs: int = 1) -> tuple[Result, Path | None]:
     """Autograde one student in a scratch course folder; return the result and that folder."""
-    import time
-
     started = time.monotonic()
     submitted = course.submitted(student, assignment)
     notebooks = course.notebook_names(assignment)
@@ -285,7 +299,7 @@ def grade_one(course: Course, assignment: str, student: str, limits: Limits, run
     if not present:
         return Result(student, "missing", 0.0, 0.0, f"no {notebooks[0]}.ipynb submitted" + "".join(f"; {n}" for n in notes)), None
 
-    scratch, stage = run_dir / "work" / student, run_dir / "stage" / student
+    scratch, stage = run_dir / student, _stage_dir(run_dir) / student
     stage.mkdir(parents=True)
     work = scratch / "course"
     (work / "source" / assignment).mkdir(parents=True)
@@ -475,7 +489,7 @@ def grade(
         else:
             todo.append((student, stamp))
 
-    run_dir = Path(tempfile.mkdtemp(prefix="course-grading-"))
+    run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=scratch_root() / "work"))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(grade_one, course, assignment, s, limits, run_dir, jobs): (s, stamp) for s, stamp in todo}
         bar = tqdm(total=len(futures), desc=f"grading {assignment}", unit="student", disable=not progress or not futures)
@@ -498,11 +512,12 @@ def grade(
                 journal["students"][student] = {"fingerprint": stamp, "result": record}
                 _save_journal(course, assignment, journal)
             finally:
-                shutil.rmtree(run_dir / "work" / student, ignore_errors=True)
+                shutil.rmtree(run_dir / student, ignore_errors=True)
             results[student] = result
             bar.update()
         bar.close()
     shutil.rmtree(run_dir, ignore_errors=True)
+    shutil.rmtree(_stage_dir(run_dir), ignore_errors=True)
     ordered = [results[s] for s in students]
     write_csv(course, assignment, ordered)
     return ordered

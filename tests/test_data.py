@@ -301,6 +301,21 @@ def test_corrupt_shard_is_detected_and_repaired(tmp_path, rng):
         data.READERS["mnist"] = original
 
 
+def test_cifar10_prepared_from_an_archive_replaces_the_stand_in(tmp_path, rng, monkeypatch):
+    import tensorflow_datasets as tfds
+
+    root = tmp_path / "data"
+    data.write_dataset(data.CIFAR10, {s: data.synthetic_cifar10(s, 10) for s in ("train", "test")}, "synthetic", root, synthetic=True)
+    archive = tar_of(tmp_path / "cifar-10-python.tar.gz", cifar_python_entries(rng))
+    monkeypatch.setitem(data.CIFAR10_ARCHIVE_SHA256, "cifar-10-python.tar.gz", data.sha256_file(archive))
+    state = data.prepare("cifar10", source=archive, root=root, log=lambda _: None)
+    assert state.ready and not state.synthetic
+    monkeypatch.setenv("TFDS_DATA_DIR", str(root))
+    dataset, info = tfds.load("cifar10", split="train", data_dir=data.tfds_dir("cifar10"), with_info=True)
+    assert info.splits["train"].num_examples == 20 and info.features["label"].names[0] == "airplane"
+    assert next(iter(dataset))["id"].numpy().decode() == "train_00000"
+
+
 def test_bad_archive_keeps_prepared_data(tmp_path, rng):
     data.write_dataset(data.MNIST, tiny_mnist_arrays(rng), "good copy", tmp_path / "data")
     bad = write_files(tmp_path / "bad", {"train-images-idx3-ubyte": b"garbage"})

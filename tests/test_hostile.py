@@ -75,7 +75,7 @@ def hostile_class(course) -> dict[str, tuple[dict | str, float, str]]:
         "        found += os.listdir(path)\n"
         "    elif os.path.isfile(path) and os.path.getsize(path):\n"
         "        found.append(path)\n"
-        "found += glob.glob('/tmp/course-grading-*/work/*')\n"
+        f"found += glob.glob('{grading.scratch_root()}/work/*/*') + glob.glob('{grading.scratch_root()}/stage/*/*/course/submitted/*')\n"
         "try:\n"
         "    urllib.request.urlopen('https://pypi.org/simple/six/', timeout=5)\n"
         "    found.append('network')\n"
@@ -98,6 +98,12 @@ def hostile_run(demo_course_template, tmp_path_factory):
     cases = hostile_class(course)
     for student, (notebook, _, _) in cases.items():
         (inbox / f"{student}.ipynb").write_text(notebook if isinstance(notebook, str) else json.dumps(notebook))
+    # nbgrader's folder layout, with a second notebook that is not part of the assignment.
+    extra = inbox / "extra_notebook" / "demo"
+    extra.mkdir(parents=True)
+    (extra / "demo.ipynb").write_text(json.dumps(reference(course)))
+    (extra / "scratch.ipynb").write_text(json.dumps(answer(course, "relu-answer", "raise SystemExit")))
+    cases["extra_notebook"] = (None, 3, "ignored extra notebook scratch.ipynb")
     started = time.monotonic()
     results = {r.student: r for r in grading.grade("demo", root=course, submissions=inbox, jobs=2, limits=LIMITS, progress=False)}
     elapsed = time.monotonic() - started
@@ -111,7 +117,7 @@ def hostile_run(demo_course_template, tmp_path_factory):
 
 
 CASES = ["never_returns", "kills_kernel", "eats_memory", "floods_output", "deletes_test_cell", "edits_locked_cells",
-         "changes_points", "renames_grade_id", "rebinds_helpers", "wrong_kernel", "snoops"]
+         "changes_points", "renames_grade_id", "rebinds_helpers", "wrong_kernel", "snoops", "extra_notebook"]
 
 
 @pytest.mark.parametrize("student", CASES)
