@@ -288,8 +288,13 @@ def _stage_dir(run_dir: Path) -> Path:
     return run_dir.parent.parent / "stage" / run_dir.name
 
 
-def grade_one(course: Course, assignment: str, student: str, limits: Limits, run_dir: Path, jobs: int = 1) -> tuple[Result, Path | None]:
-    """Autograde one student in a scratch course folder; return the result and that folder."""
+def grade_one(
+    course: Course, assignment: str, student: str, limits: Limits, run_dir: Path, graded_cells: tuple, jobs: int = 1
+) -> tuple[Result, Path | None]:
+    """Autograde one student in a scratch course folder; return the result and that folder.
+
+    ``graded_cells`` is ``_graded_cells(course, assignment)``, read once per run.
+    """
     started = time.monotonic()
     submitted = course.submitted(student, assignment)
     notebooks = course.notebook_names(assignment)
@@ -316,7 +321,7 @@ def grade_one(course: Course, assignment: str, student: str, limits: Limits, run
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(file, target / relative)
     (scratch / "home").mkdir()
-    tests, grade_ids = _graded_cells(course, assignment)
+    tests, grade_ids = graded_cells
     for name in present:
         try:
             notes.extend(submission.prepare(target / f"{name}.ipynb", tests[name], grade_ids[name]))
@@ -491,7 +496,8 @@ def grade(
 
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=scratch_root() / "work"))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_one, course, assignment, s, limits, run_dir, jobs): (s, stamp) for s, stamp in todo}
+        cells = _graded_cells(course, assignment)
+        futures = {pool.submit(grade_one, course, assignment, s, limits, run_dir, cells, jobs): (s, stamp) for s, stamp in todo}
         bar = tqdm(total=len(futures), desc=f"grading {assignment}", unit="student", disable=not progress or not futures)
         for future in as_completed(futures):
             student, stamp = futures[future]
