@@ -46,6 +46,61 @@ def reference(assignment: str):
     return nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4)
 
 
+REBIND_HELPERS = (
+    "\nimport numpy as _numpy, numpy.testing as _testing\n"
+    "_testing.assert_allclose = _testing.assert_array_equal = _testing.assert_equal = lambda *a, **k: None\n"
+    "_testing.assert_array_almost_equal = _testing.assert_almost_equal = lambda *a, **k: None\n"
+    "_numpy.allclose = _numpy.array_equal = lambda *a, **k: True\n"
+    "isinstance = lambda *a: True\n"
+)
+
+
+def tampered_submissions(assignment: str) -> dict[str, tuple]:
+    """Student copies (the release with the reference answers) that each tamper with grading.
+
+    Returns name -> (notebook, grade_ids of the test cells that must lose their points).
+    """
+    def student_copy():
+        notebook = nbformat.read(REPO / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+        answers = nbgrader_cells(reference(assignment))
+        for gid, cell in nbgrader_cells(notebook).items():
+            if cell.metadata["nbgrader"].get("solution"):
+                cell.source = answers[gid].source
+        return notebook
+
+    first_test = autograded_test_cells(reference(assignment))[0]
+    mutant = load_mutants(assignment)[0]
+    cases = {}
+
+    deleted = student_copy()
+    deleted.cells = [c for c in deleted.cells if c.get("id") != first_test]
+    cases["tamper_delete_test"] = (deleted, [first_test])
+
+    edited = student_copy()
+    cells = nbgrader_cells(edited)
+    cells[mutant["answer"]].source = mutant["source"]
+    for gid in mutant["tests"]:
+        cells[gid].source = "pass"
+    for cell in cells.values():
+        if cell.metadata["nbgrader"].get("locked") and not cell.metadata["nbgrader"].get("grade"):
+            cell.source = "Nothing to do here."
+    cases["tamper_edit_locked"] = (edited, mutant["tests"])
+
+    points = student_copy()
+    for gid in autograded_test_cells(points):
+        nbgrader_cells(points)[gid].metadata["nbgrader"]["points"] = 100
+    cases["tamper_points"] = (points, [])
+
+    renamed = student_copy()
+    nbgrader_cells(renamed)[first_test].metadata["nbgrader"]["grade_id"] = "bonus-tests"
+    cases["tamper_grade_id"] = (renamed, [])
+
+    rebound = student_copy()
+    nbgrader_cells(rebound)[mutant["answer"]].source = mutant["source"] + REBIND_HELPERS
+    cases["tamper_rebind_helpers"] = (rebound, mutant["tests"])
+    return cases
+
+
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
 def graded(request, tmp_path_factory):
     """Grade the reference, the student version and an all-mutants copy; validate meanwhile."""
@@ -63,6 +118,8 @@ def graded(request, tmp_path_factory):
     for mutant in load_mutants(assignment):
         cells[mutant["answer"]].source = mutant["source"]
     nbformat.write(mutated, inbox / "mutants.ipynb")
+    for name, (notebook, _) in tampered_submissions(assignment).items():
+        nbformat.write(notebook, inbox / f"{name}.ipynb")
 
     # A student's copy of the release holding the reference answers, validated the way a student would.
     student_copy = root.parent / "student" / assignment
@@ -106,6 +163,17 @@ def test_every_test_cell_has_a_mutant_and_loses_its_points(graded):
     cells = results["mutants"].cells
     kept = {gid: cells[gid] for gid in tests if cells[gid][0] >= cells[gid][1]}
     assert kept == {}, "these test cells accepted the wrong answers"
+
+
+def test_tampering_with_grading_earns_only_what_the_answers_deserve(graded):
+    """Submissions made from the release that tamper with test cells, points, ids or helpers."""
+    assignment, _, results, _ = graded
+    honest = results["reference"].cells
+    for name, (_, losing) in tampered_submissions(assignment).items():
+        result = results[name]
+        expected = {gid: [0.0 if gid in losing else p[0], p[1]] for gid, p in honest.items()}
+        assert result.cells == expected, f"{name}: {result.reason}"
+        assert result.max_score == results["reference"].max_score
 
 
 def test_feedback_names_each_graded_cell(graded):
