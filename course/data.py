@@ -496,18 +496,18 @@ def write_dataset(
             description=description,
             disable_shuffling=True,
         )
-        written = staging / spec.name / spec.version
-        manifest = {
-            "source": source,
-            "synthetic": synthetic,
-            "splits": {split: int(len(labels)) for split, (_, labels) in arrays.items()},
-            "sha256": {f.name: sha256_file(f) for f in sorted(written.iterdir()) if f.is_file()},
-        }
-        (written / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-        _move_into_place(written, final)
+        splits = {split: int(len(labels)) for split, (_, labels) in arrays.items()}
+        _seal(staging / spec.name / spec.version, final, {"source": source, "synthetic": synthetic, "splits": splits})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return final
+
+
+def _seal(written: Path, final: Path, manifest: dict) -> None:
+    """Record the sha256 of every file of a complete dataset, then move it into place."""
+    manifest["sha256"] = {f.name: sha256_file(f) for f in sorted(written.iterdir()) if f.is_file()}
+    (written / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    _move_into_place(written, final)
 
 
 def _move_into_place(ready: Path, final: Path) -> None:
@@ -548,14 +548,7 @@ def _tfds_download(spec: Spec, root: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{spec.name}-", dir=final.parent))
     try:
         tfds.builder(spec.name, data_dir=staging).download_and_prepare()
-        written = staging / spec.name / spec.version
-        manifest = {
-            "source": "TFDS download",
-            "synthetic": False,
-            "sha256": {f.name: sha256_file(f) for f in sorted(written.iterdir()) if f.is_file()},
-        }
-        (written / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
-        _move_into_place(written, final)
+        _seal(staging / spec.name / spec.version, final, {"source": "TFDS download", "synthetic": False})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return final
