@@ -13,9 +13,47 @@ from conftest import REPO
 from course import bench, models
 
 
-def test_mnist_epochs_match_assignment_one():
+def test_the_benchmarked_recipe_is_assignment_ones():
+    """course.models (which the bench trains) sets the recipe assignment 1 sets in its cells."""
     text = (REPO / "source" / "mnist_cnn" / "mnist_cnn.md").read_text()
-    assert int(re.search(r"EPOCHS = course\.pick\(full=(\d+)", text).group(1)) == bench.MNIST_COURSE_EPOCHS
+
+    def setting(pattern):
+        return float(re.search(pattern, text, re.MULTILINE).group(1))
+
+    assert setting(r"^EPOCHS = course\.pick\(full=(\d+)") == models.MNIST_EPOCHS == bench.REAL.mnist_course_epochs
+    assert setting(r"^BATCH_SIZE = (\d+)$") == models.MNIST_BATCH_SIZE
+    assert setting(r"^PEAK_LEARNING_RATE = ([\d.e-]+)") == models.MNIST_PEAK_LEARNING_RATE
+    assert setting(r"^WARMUP_SHARE = ([\d.]+)") == models.MNIST_WARMUP_SHARE
+
+
+def test_mnist_schedule_warms_up_then_decays_to_zero():
+    """The shared schedule rises linearly from a tenth of the peak, peaks, then falls to 0."""
+    steps = 1000
+    warmup = int(steps * models.MNIST_WARMUP_SHARE)
+    schedule = models.mnist_schedule(steps)
+    peak = models.MNIST_PEAK_LEARNING_RATE
+    assert float(schedule(0)) == pytest.approx(peak / 10)
+    assert float(schedule(warmup // 2)) == pytest.approx(peak * 0.55)
+    assert float(schedule(warmup)) == pytest.approx(peak)
+    assert float(schedule((warmup + steps) // 2)) == pytest.approx(peak / 2)
+    assert float(schedule(steps)) == pytest.approx(0, abs=1e-9)
+
+
+def test_cli_offers_every_bench_section():
+    """`course bench --only` accepts exactly the sections the bench measures."""
+    from course import cli
+
+    assert cli.BENCH_SECTIONS == tuple(bench.TABLES)
+
+
+def test_only_runs_the_named_section(tmp_path, monkeypatch):
+    """With only=[...], the other sections are neither measured nor reported."""
+    monkeypatch.setattr(bench, "bench_cifar", lambda sizes: (_ for _ in ()).throw(AssertionError("cifar10 must not run")))
+    monkeypatch.setattr(bench, "bench_grading", lambda quick, sizes: {"assignment": "demo", "submissions": 0, "cpu_count": 2,
+                                                                       "runs": [], "notebook_seconds": 0.0, "overhead_seconds": None})
+    report = bench.run(quick=True, output=tmp_path / "r.json", only=["grading"])
+    assert "grading" in report and not {"mnist", "cifar10", "notebooks"} & set(report)
+    assert json.loads((tmp_path / "r.json").read_text())["grading"]["submissions"] == 0
 
 
 def test_cifar_models_have_the_notebook_parameter_counts():
