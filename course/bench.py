@@ -102,45 +102,60 @@ def machine() -> dict:
 
 
 def bench_mnist(sizes: Sizes) -> dict:
-    """The course recipe against the classic one, same architecture, same machine."""
+    """The course recipe against the classic one, same architecture, same machine.
+
+    Each clock runs from the prepared dataset on disk to a trained model: reading and
+    decoding the images, building the model and training it. (The course recipe decodes
+    during its first epoch, the classic one before ``fit``; timing ``fit`` alone would
+    charge the decoding to the course recipe only.)
+    """
     import keras
     import tensorflow_datasets as tfds
 
     from course import models
     from course.data import tfds_dir
 
+    def course_recipe():
+        train, test = models.mnist_pipelines(sizes.mnist_train, sizes.mnist_test)
+        model = models.compile_for_mnist(models.mnist_cnn(), steps=sizes.mnist_course_epochs * int(train.cardinality()))
+        model.fit(train, epochs=sizes.mnist_course_epochs, verbose=0)
+        return model, test
+
+    def classic_recipe():
+        (x_train, y_train), (x_test, y_test) = tfds.as_numpy(
+            tfds.load("mnist", split=[sizes.mnist_train, sizes.mnist_test], batch_size=-1, as_supervised=True, data_dir=tfds_dir("mnist"))
+        )
+        x_train, x_test = x_train.astype("float32") / 255.0, x_test.astype("float32") / 255.0
+        model = models.mnist_cnn()
+        model.compile(optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(x_train, y_train, batch_size=MNIST_CLASSIC_BATCH, epochs=sizes.mnist_classic_epochs, verbose=0)
+        return model, x_train, x_test, y_test
+
     _say(f"mnist: course recipe, {sizes.mnist_course_epochs} epoch(s) on {sizes.mnist_train}")
     keras.utils.set_random_seed(0)
-    train, test = models.mnist_pipelines(sizes.mnist_train, sizes.mnist_test)
-    model = models.compile_for_mnist(models.mnist_cnn(), steps=sizes.mnist_course_epochs * int(train.cardinality()))
-    seconds, _ = _timed(lambda: model.fit(train, epochs=sizes.mnist_course_epochs, verbose=0))
+    seconds, (model, test) = _timed(course_recipe)
     course = {
         "epochs": sizes.mnist_course_epochs,
         "batch_size": models.MNIST_BATCH_SIZE,
-        "train_seconds": seconds,
+        "peak_learning_rate": models.MNIST_PEAK_LEARNING_RATE,
+        "warmup_share": models.MNIST_WARMUP_SHARE,
+        "wall_seconds": seconds,
         "test_accuracy": float(model.evaluate(test, verbose=0)[1]),
     }
+    keras.backend.clear_session()
 
     _say(f"mnist: classic recipe, {sizes.mnist_classic_epochs} epoch(s), batch {MNIST_CLASSIC_BATCH}")
-    (x_train, y_train), (x_test, y_test) = tfds.as_numpy(
-        tfds.load("mnist", split=[sizes.mnist_train, sizes.mnist_test], batch_size=-1, as_supervised=True, data_dir=tfds_dir("mnist"))
-    )
-    x_train, x_test = x_train.astype("float32") / 255.0, x_test.astype("float32") / 255.0
     keras.utils.set_random_seed(0)
-    model = models.mnist_cnn()
-    model.compile(optimizer=keras.optimizers.Adam(), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    seconds, _ = _timed(
-        lambda: model.fit(x_train, y_train, batch_size=MNIST_CLASSIC_BATCH, epochs=sizes.mnist_classic_epochs, verbose=0)
-    )
+    seconds, (model, x_train, x_test, y_test) = _timed(classic_recipe)
     classic = {
         "epochs": sizes.mnist_classic_epochs,
         "batch_size": MNIST_CLASSIC_BATCH,
-        "train_seconds": seconds,
+        "wall_seconds": seconds,
         "test_accuracy": float(model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1]),
     }
     keras.backend.clear_session()
 
-    ratio = classic["train_seconds"] / course["train_seconds"]
+    ratio = classic["wall_seconds"] / course["wall_seconds"]
     quick = sizes == QUICK
     return {
         "train_examples": len(x_train),
@@ -344,11 +359,11 @@ def _f(value, spec: str = ".1f", missing: str = "-") -> str:
 def _table_mnist(s: dict) -> list[str]:
     lines = [
         f"MNIST: train {s['train_examples']:,} / test {s['test_examples']:,}",
-        f"  {'recipe':8s} {'epochs':>6s} {'batch':>6s} {'train s':>9s} {'test acc':>9s}",
+        f"  {'recipe':8s} {'epochs':>6s} {'batch':>6s} {'load+train s':>13s} {'test acc':>9s}",
     ]
     for name in ("course", "classic"):
         r = s[name]
-        lines.append(f"  {name:8s} {r['epochs']:6d} {r['batch_size']:6d} {r['train_seconds']:9.1f} {r['test_accuracy']:9.4f}")
+        lines.append(f"  {name:8s} {r['epochs']:6d} {r['batch_size']:6d} {r['wall_seconds']:13.1f} {r['test_accuracy']:9.4f}")
     verdict = {None: "not judged on quick sizes", True: "MET", False: "NOT met"}[s["target_met"]]
     lines.append(f"  time ratio classic/course: {s['time_ratio']:.2f}x; target (>= 99.0% in <= 1/4 of the classic time): {verdict}")
     return lines
