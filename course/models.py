@@ -77,16 +77,26 @@ def compile_for_mnist(model, steps: int):
     return model
 
 
-def train_mnist_cnn(epochs: int, train_split: str = "train", test_split: str = "test", kernel_initializer="glorot_uniform", verbose: int = 2):
-    """Build and train the MNIST CNN with the course recipe; return ``(model, history, test_dataset)``."""
-    train, test = mnist_pipelines(train_split, test_split)
+def train_mnist_cnn(
+    epochs: int,
+    train_split: str = "train[:90%]",
+    validation_split: str = "train[90%:]",
+    kernel_initializer="glorot_uniform",
+    verbose: int = 2,
+):
+    """Build and train the MNIST CNN with the course recipe; return ``(model, history, validation_dataset)``.
+
+    As in assignment 1, the validation images are held out of the training split; the test
+    split is never used here, so a notebook can still measure the model on it once.
+    """
+    train, validation = mnist_pipelines(train_split, validation_split)
     model = mnist_cnn(kernel_initializer)
     compile_for_mnist(model, steps=epochs * int(train.cardinality()))
-    history = model.fit(train, epochs=epochs, validation_data=test, verbose=verbose)
-    return model, history, test
+    history = model.fit(train, epochs=epochs, validation_data=validation, verbose=verbose)
+    return model, history, validation
 
 
-def trained_mnist_cnn(epochs: int, train_split: str = "train", verbose: int = 2):
+def trained_mnist_cnn(epochs: int, train_split: str = "train[:90%]", validation_split: str = "train[90%:]", verbose: int = 2):
     """The model assignment 1 saved at ``course.model_path('mnist_cnn')``, else one trained now.
 
     Returns ``(model, where)`` with ``where`` saying which of the two it is.
@@ -96,8 +106,8 @@ def trained_mnist_cnn(epochs: int, train_split: str = "train", verbose: int = 2)
     saved = model_path("mnist_cnn")
     if saved.is_file():
         return keras.models.load_model(saved), f"loaded from {saved}"
-    model, _, _ = train_mnist_cnn(epochs, train_split, verbose=verbose)
-    return model, f"trained now for {epochs} epoch(s) on {train_split}"
+    model, _, _ = train_mnist_cnn(epochs, train_split, validation_split, verbose=verbose)
+    return model, f"trained now for {epochs} epoch(s) on {train_split}, validated on {validation_split}"
 
 
 # The three CIFAR-10 models of assignment 2, as its notebook builds them (for the benchmark).

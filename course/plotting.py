@@ -59,27 +59,44 @@ def show_maps(
     *,
     title: str = "",
     columns: int | None = None,
-    cmap: str = "viridis",
+    cmap: str | None = None,
     shared_scale: bool = True,
+    signed: bool | None = None,
     vmax: float | None = None,
     labels: Sequence[str] | None = None,
     panel_size: float = 1.4,
 ):
-    """Feature maps or filters (last axis = channel) as a labelled grid with one colour bar.
+    """Feature maps or filters (last axis = channel) as a labelled grid with a colour bar.
 
-    With ``shared_scale`` all panels use one colour scale, so brightness is comparable;
-    ``vmax`` clips it (a contrast-saturated view when below the maximum).
+    ``signed`` quantities (filters, differences, pre-activation maps) are drawn on a diverging
+    scale centred on zero (``RdBu_r``: red positive, blue negative, white zero), so a sign can
+    be read off the colour; unsigned ones (ReLU outputs, images) from their minimum to their
+    maximum (``viridis``). ``signed=None`` decides from the data: signed when any value is
+    negative. With ``shared_scale`` all panels use one scale and one colour bar, so brightness
+    is comparable; otherwise each panel has its own scale (and no colour bar). ``vmax`` clips
+    the scale (a contrast-saturated view when below the maximum).
     """
-    maps = np.asarray(maps)
+    maps = np.asarray(maps, dtype=float)
     if maps.ndim != 3:
         raise ValueError(f"expected (height, width, channels), got shape {maps.shape}")
-    low = float(maps.min()) if shared_scale else None
-    high = (vmax if vmax is not None else float(maps.max())) if shared_scale else None
+    if signed is None:
+        signed = bool((maps < 0).any())
+    cmap = cmap or ("RdBu_r" if signed else "viridis")
+
+    def limits(values):
+        if signed:
+            limit = vmax if vmax is not None else (float(np.abs(values).max()) or 1.0)
+            return -limit, limit
+        return float(values.min()), (vmax if vmax is not None else float(values.max()))
+
+    shared = limits(maps) if shared_scale else None
 
     def draw(ax, panel):
+        low, high = shared or limits(panel)
         return ax.imshow(panel, cmap=cmap, vmin=low, vmax=high)
 
-    return _panel_grid(maps, draw, title=title, columns=columns, labels=labels, panel_size=panel_size, colorbar_label="value" if shared_scale else None)
+    label = ("value (0 = white)" if signed else "value") if shared_scale else None
+    return _panel_grid(maps, draw, title=title, columns=columns, labels=labels, panel_size=panel_size, colorbar_label=label)
 
 
 def _panel_grid(stack, draw, *, title, columns, labels, panel_size, colorbar_label):

@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture(scope="session")
 def demo_course_template(tmp_path_factory) -> Path:
     """A course folder holding the TensorFlow-free ``demo`` assignment, built once."""
-    from course.build import build
+    from course_tools.build import build
 
     root = tmp_path_factory.mktemp("demo-course-template")
     shutil.copytree(FIXTURES / "demo", root / "source" / "demo")

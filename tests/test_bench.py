@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from conftest import REPO
-from course import bench, models
+from course import models
+from course_tools import bench
 
 
 def test_the_benchmarked_recipe_is_assignment_ones():
@@ -41,7 +42,7 @@ def test_mnist_schedule_warms_up_then_decays_to_zero():
 
 def test_cli_offers_every_bench_section():
     """`course bench --only` accepts exactly the sections the bench measures."""
-    from course import cli
+    from course_tools import cli
 
     assert cli.BENCH_SECTIONS == tuple(bench.TABLES)
 

@@ -18,7 +18,7 @@ def normalise(requirement: str) -> tuple[str, str]:
 
 def pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + project["optional-dependencies"]["test"]
+    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
     return dict(normalise(r) for r in requirements)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from course import grading
+from course_tools import grading
 
 OUTPUT_SIZE_WRONG = "def output_size(size, kernel, padding=0, stride=1):\n    return size - kernel + 2 * padding + 1\n"
 RELU_WRONG = "def relu(x):\n    return np.abs(x)\n"

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from course import grading
+from course_tools import grading
 from test_grading import OUTPUT_SIZE_WRONG, RELU_WRONG
 
 LIMITS = grading.Limits(cell_timeout=20, notebook_timeout=240, memory_mb=2048)

@@ -49,6 +49,18 @@ def test_show_maps_shares_one_colour_scale_and_clips():
     plt.close(fig)
 
 
+def test_show_maps_centres_signed_values_on_zero():
+    maps = np.stack([np.full((4, 4), v) for v in (-1.0, 0.5, 3.0)], axis=-1)
+    fig = plotting.show_maps(maps)
+    images = [image for ax in fig.axes for image in ax.images]
+    assert {image.get_clim() for image in images} == {(-3.0, 3.0)}
+    assert {image.get_cmap().name for image in images} == {"RdBu_r"}
+    plt.close(fig)
+    fig = plotting.show_maps(np.abs(maps), signed=True, shared_scale=False)
+    assert [image.get_clim() for ax in fig.axes for image in ax.images] == [(-1.0, 1.0), (-0.5, 0.5), (-3.0, 3.0)]
+    plt.close(fig)
+
+
 def test_show_maps_rejects_a_batch_axis():
     with pytest.raises(ValueError, match="height, width, channels"):
         plotting.show_maps(np.zeros((1, 4, 4, 3)))

@@ -1,4 +1,4 @@
-"""course.sandbox: limits and isolation for the processes that run student code."""
+"""course_tools.sandbox: limits and isolation for the processes that run student code."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from course import sandbox
+from course_tools import sandbox
 
 ISOLATED = sandbox.namespaces_available()
 

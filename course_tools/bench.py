@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from course import build, grading
+from course_tools import build, grading
 from course.config import ROOT
 from course.models import MNIST_EPOCHS
 

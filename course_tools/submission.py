@@ -3,7 +3,7 @@
 - A notebook that is not valid JSON, or not a notebook, is refused with a one-line reason.
 - The kernel is always the course's Python kernel, whatever the notebook names.
 - A graded cell whose grade_id was edited gets it back (cell ids are the grade_ids, see
-  ``course.build``); an unknown grade_id loses its nbgrader metadata instead of
+  ``course_tools.build``); an unknown grade_id loses its nbgrader metadata instead of
   failing the whole submission.
 - A first cell is added that, before every test cell, restores the assertion helpers
   and built-ins student code could have rebound (``numpy.testing``, ``numpy``,

@@ -26,8 +26,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
-from course.build import _tool_env, generate_release
-from course import sandbox, submission
+from course_tools.build import _tool_env, generate_release
+from course_tools import sandbox, submission
 from course.config import ROOT
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")

@@ -1,0 +1,3 @@
+"""Correct answers for source/inside_cnn written in other styles than the reference: each must pass its test cells."""
+
+ALTERNATIVES = []
