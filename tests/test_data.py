@@ -335,6 +335,38 @@ def test_cli_reports_bad_input_in_one_line(tmp_path):
     assert result.stderr.startswith("error:") and "no such file or folder" in result.stderr
 
 
+def test_tfds_download_of_mnist_keeps_the_original_order(tmp_path, rng, monkeypatch):
+    """The TFDS path fetches the IDX files through TFDS's download manager and writes them in file order."""
+    import tensorflow_datasets as tfds
+
+    files = small_mnist(rng)
+    served = write_files(tmp_path / "server", files, gz=True)
+    asked = {}
+
+    class FakeDownloadManager(tfds.download.DownloadManager):
+        """Serves the fixture files instead of the network (the dataset writer's own managers pass through)."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            asked.setdefault("url_infos", kwargs.get("url_infos"))
+
+        def download(self, urls):
+            asked["urls"] = dict(urls)
+            return {stem: served / url.rsplit("/", 1)[-1] for stem, url in urls.items()}
+
+    monkeypatch.setattr(tfds.download, "DownloadManager", FakeDownloadManager)
+    monkeypatch.setattr(data, "_tfds_reachable", lambda: True)
+    for name, digest in checksums(files).items():
+        monkeypatch.setitem(data.MNIST_SHA256, name, digest)
+    state = data.prepare("mnist", root=tmp_path / "data", log=lambda _: None)
+    assert state.ready and "original order" in state.source
+    assert sorted(asked["urls"]) == sorted(data.MNIST_SHA256)
+    assert all(url.startswith(tfds.builder_cls("mnist").URL) for url in asked["urls"].values())
+    assert asked["url_infos"], "TFDS's recorded checksums of the downloads are used"
+    train = tfds.load("mnist", split="train", data_dir=tmp_path / "data", as_supervised=True)
+    assert [int(label) for _, label in train] == list(np.arange(12) % 10)
+
+
 # ---------------------------------------------------------------------------------------
 # The real MNIST, prepared by `make course` / `make test`
 
