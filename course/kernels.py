@@ -1,4 +1,4 @@
-"""Classic 3x3 image-processing kernels, basis matrices, the 2-D DCT basis and a bank initializer.
+"""Classic 3x3 image-processing kernels, basis matrices, the 2-D DCT basis and bank initialisation.
 
 Assignment 4 (``kernel_basis``) compares a CNN's learned first-layer kernels with these.
 Every 3x3 kernel is flattened in row-major order (``kernel.reshape(9)``): position
@@ -100,6 +100,52 @@ def dct_basis(size: int = 3) -> tuple[np.ndarray, list[str]]:
     return np.stack(rows), names
 
 
+def _check_names(kernels) -> list[str]:
+    if isinstance(kernels, str):
+        raise TypeError("kernels must be a list of bank names, e.g. ['sobel_x']")
+    unknown = [name for name in kernels if name not in BANK]
+    if unknown:
+        raise ValueError(f"unknown kernel name(s) {unknown}; choose from {list(NAMES)}")
+    return list(kernels)
+
+
+def _check_norm(norm):
+    if not (norm is None or norm == "match" or (isinstance(norm, (int, float)) and not isinstance(norm, bool) and norm > 0)):
+        raise ValueError("norm must be None, 'match' or a positive number")
+    return norm
+
+
+def with_bank_kernels(weights, kernels: Sequence[str], norm="match") -> np.ndarray:
+    """A copy of a 3x3 Conv2D kernel tensor ``(3, 3, C, F)`` with bank kernels in its first filters.
+
+    Filter ``i < len(kernels)`` becomes ``BANK[kernels[i]]`` in every input channel, divided by
+    ``C`` (so a grey image copied to every channel gives the same response); the other filters
+    are kept as they are. ``norm="match"`` rescales every bank filter (over all its channels)
+    to the mean L2 norm of the kept filters (to 1 when none is kept), so it starts at the size
+    of its neighbours; a positive number rescales to that norm; ``None`` keeps the bank's
+    values. The result has the dtype of ``weights``, which is not changed.
+    """
+    names, norm = _check_names(kernels), _check_norm(norm)
+    original = np.asarray(weights)
+    if original.ndim != 4 or original.shape[:2] != (3, 3):
+        raise ValueError(f"expected a 3x3 Conv2D kernel of shape (3, 3, C, F), got shape {original.shape}")
+    channels, filters = original.shape[2], original.shape[3]
+    if len(names) > filters:
+        raise ValueError(f"{len(names)} bank kernels do not fit in {filters} filters")
+    values = original.astype(np.float64)
+    kept = values[..., len(names):]
+    if norm == "match":
+        target = float(np.mean(np.sqrt((kept**2).sum(axis=(0, 1, 2))))) if kept.size else 1.0
+    else:
+        target = norm
+    for index, name in enumerate(names):
+        block = np.repeat(BANK[name].astype(np.float64)[:, :, np.newaxis], channels, axis=2) / channels
+        if target is not None:
+            block = block * (target / np.sqrt((block**2).sum()))
+        values[:, :, :, index] = block
+    return values.astype(original.dtype)
+
+
 def _register(cls):
     try:
         import keras
@@ -115,50 +161,24 @@ def _make_bank_initializer():
     class BankInitializer(keras.initializers.Initializer):
         """Conv2D kernel initializer: bank kernels in the first filters, random ones after.
 
-        Filter ``i < len(kernels)`` gets ``kernels[i]`` in every input channel (divided by the
-        number of input channels, so a grey image copied to every channel gives the same
-        response); the other filters come from ``fallback`` (default Glorot uniform).
-        ``norm="match"`` rescales every bank kernel (over all its channels) to the mean L2 norm
-        of the random filters, so it starts at the same size as its neighbours; a number
-        rescales to that norm; ``None`` keeps the bank's own values.
+        The random tensor comes from ``fallback`` (default Glorot uniform, seeded by ``seed``);
+        ``with_bank_kernels(random, kernels, norm)`` then puts the bank kernels in (see there
+        for ``norm``). To compare against a network without bank kernels whose every other
+        weight is the same, call ``with_bank_kernels`` on that network's own kernel instead.
         """
 
         def __init__(self, kernels: Sequence[str] = ("sobel_x", "sobel_y"), norm="match", fallback="glorot_uniform", seed=None):
-            if isinstance(kernels, str):
-                raise TypeError("kernels must be a list of bank names, e.g. ['sobel_x']")
-            unknown = [name for name in kernels if name not in BANK]
-            if unknown:
-                raise ValueError(f"unknown kernel name(s) {unknown}; choose from {list(NAMES)}")
-            if not (norm is None or norm == "match" or (isinstance(norm, (int, float)) and norm > 0)):
-                raise ValueError("norm must be None, 'match' or a positive number")
-            self.kernels = list(kernels)
-            self.norm = norm
+            self.kernels = _check_names(kernels)
+            self.norm = _check_norm(norm)
             self.fallback = fallback
             self.seed = seed
 
         def __call__(self, shape, dtype=None):
-            shape = tuple(int(s) for s in shape)
-            if len(shape) != 4 or shape[:2] != (3, 3):
-                raise ValueError(f"BankInitializer makes 3x3 Conv2D kernels, got shape {shape}")
-            channels, filters = shape[2], shape[3]
-            if len(self.kernels) > filters:
-                raise ValueError(f"{len(self.kernels)} bank kernels do not fit in {filters} filters")
             fallback = keras.initializers.get(self.fallback)
             if self.seed is not None and hasattr(fallback, "seed"):
                 fallback = fallback.__class__.from_config({**fallback.get_config(), "seed": self.seed})
-            values = np.array(keras.ops.convert_to_numpy(fallback(shape, dtype="float32")), dtype=np.float64)
-            random_part = values[..., len(self.kernels):]
-            if self.norm == "match":
-                target = float(np.mean(np.sqrt((random_part**2).sum(axis=(0, 1, 2))))) if random_part.size else 1.0
-            else:
-                target = self.norm
-            for index, name in enumerate(self.kernels):
-                bank_kernel = BANK[name].astype(np.float64)
-                block = np.repeat(bank_kernel[:, :, np.newaxis], channels, axis=2) / channels
-                if target is not None:
-                    block = block * (target / np.sqrt((block**2).sum()))
-                values[:, :, :, index] = block
-            return keras.ops.convert_to_tensor(values, dtype=dtype or "float32")
+            random = np.asarray(keras.ops.convert_to_numpy(fallback(tuple(int(size) for size in shape), dtype="float32")), dtype=np.float64)
+            return keras.ops.convert_to_tensor(with_bank_kernels(random, self.kernels, self.norm), dtype=dtype or "float32")
 
         def get_config(self):
             return {"kernels": list(self.kernels), "norm": self.norm, "fallback": self.fallback, "seed": self.seed}
@@ -189,4 +209,5 @@ __all__ = [
     "dct_basis",
     "kernel",
     "stack_maps",
+    "with_bank_kernels",
 ]

@@ -78,6 +78,33 @@ def test_dct_basis_is_orthonormal_and_named():
     assert np.allclose(D4 @ D4.T, np.eye(16))
 
 
+def test_with_bank_kernels_overwrites_only_the_first_filters_of_a_copy():
+    weights = np.random.default_rng(0).uniform(-0.2, 0.2, size=(3, 3, 2, 5)).astype(np.float32)
+    before = weights.copy()
+    out = kernels.with_bank_kernels(weights, ["sobel_x", "identity"])
+    assert np.array_equal(weights, before), "the argument is not changed"
+    assert out.dtype == np.float32 and out.shape == weights.shape
+    assert np.array_equal(out[..., 2:], weights[..., 2:]), "every other filter is kept exactly"
+    target = np.linalg.norm(weights[..., 2:].reshape(-1, 3), axis=0).mean()
+    for index, name in enumerate(["sobel_x", "identity"]):
+        assert np.isclose(np.linalg.norm(out[..., index]), target, rtol=1e-6), "norm='match': the kept filters' mean length"
+        assert np.allclose(out[:, :, 0, index], out[:, :, 1, index]), "the same kernel in every input channel"
+        direction = kernels.BANK[name] / np.linalg.norm(kernels.BANK[name])
+        assert np.allclose(out[:, :, 0, index] / np.linalg.norm(out[:, :, 0, index]), direction, atol=1e-6)
+    raw = kernels.with_bank_kernels(weights.astype(np.float64), ["laplacian_8"], norm=None)
+    assert raw.dtype == np.float64 and np.array_equal(raw[:, :, 0, 0], kernels.BANK["laplacian_8"] / 2)
+    assert np.isclose(np.linalg.norm(kernels.with_bank_kernels(weights, ["box_blur"], norm=3.0)[..., 0]), 3.0, rtol=1e-6)
+    assert np.isclose(np.linalg.norm(kernels.with_bank_kernels(weights[..., :1], ["box_blur"])), 1.0), "nothing kept: norm 1"
+    with pytest.raises(ValueError, match="do not fit"):
+        kernels.with_bank_kernels(weights, ["identity"] * 6)
+    with pytest.raises(ValueError, match=r"\(3, 3, C, F\)"):
+        kernels.with_bank_kernels(np.zeros((3, 3, 4)), ["identity"])
+    with pytest.raises(ValueError, match="norm"):
+        kernels.with_bank_kernels(weights, ["identity"], norm=True)
+    with pytest.raises(TypeError):
+        kernels.with_bank_kernels(weights, "identity")
+
+
 def test_bank_initializer_places_kernels_and_fills_the_rest():
     init = kernels.BankInitializer(["sobel_x", "identity"], norm=None, seed=1)
     w = np.asarray(init((3, 3, 1, 5)))
@@ -87,6 +114,14 @@ def test_bank_initializer_places_kernels_and_fills_the_rest():
     assert np.abs(w[..., 2:]).max() > 0, "the other filters are random"
     again = np.asarray(kernels.BankInitializer(["sobel_x", "identity"], norm=None, seed=1)((3, 3, 1, 5)))
     assert np.array_equal(w, again), "a seed makes it reproducible"
+
+
+def test_bank_initializer_is_with_bank_kernels_on_its_fallback_draw():
+    import keras
+
+    random = np.asarray(keras.initializers.GlorotUniform(seed=4)((3, 3, 1, 6)))
+    made = np.asarray(kernels.BankInitializer(["sobel_y", "box_blur"], seed=4)((3, 3, 1, 6)))
+    assert np.allclose(made, kernels.with_bank_kernels(random, ["sobel_y", "box_blur"]), atol=1e-7)
 
 
 def test_bank_initializer_norm_channels_dtype_and_errors():
