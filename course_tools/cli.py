@@ -58,7 +58,7 @@ def _grade(args) -> int:
     jobs = args.jobs or os.cpu_count() or 1
     results = grading.grade(
         args.assignment, root=args.course_dir, submissions=args.submissions, jobs=jobs, limits=_limits(args),
-        force=args.force, sandbox_backend=args.sandbox, require_isolation=args.require_isolation, say=print,
+        force=args.force, sandbox_backend=args.sandbox, require_isolation=args.require_isolation, say=print, image=args.image,
     )
     print(grading.scores_table(results))
     course = grading.Course(args.course_dir)
@@ -135,7 +135,8 @@ def add_commands(commands) -> None:
         grade.add_argument(f"--{name.replace('_', '-')}", dest=name, type=int, default=getattr(defaults, name), help=f"{text} (default {getattr(defaults, name)})")
     grade.add_argument("--sandbox", choices=["auto", "namespaces", "none", "docker", "podman"], default="auto",
                        help="how submissions are isolated (auto: Linux namespaces where they work, else limits only)")
-    grade.add_argument("--require-isolation", action="store_true", help="refuse to grade without the namespace sandbox")
+    grade.add_argument("--image", help="with --sandbox docker|podman: an image holding this course's environment")
+    grade.add_argument("--require-isolation", action="store_true", help="refuse to grade without a sandbox (namespaces or a container)")
     grade.add_argument("--force", action="store_true", help="regrade submissions that have not changed (hand grades are kept)")
     grade.add_argument("--course-dir", type=Path, default=ROOT, help="the course folder (default: this repository)")
     grade.set_defaults(run=_grade)

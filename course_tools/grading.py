@@ -360,7 +360,7 @@ def _grade_one(ctx: Context, student: str, started: float) -> Outcome:
     shutil.copyfile(ctx.template_db, work / "gradebook.db")
     (work / "nbgrader_config.py").write_text(_nbgrader_config(ctx, work))
 
-    mode = "namespaces" if ctx.isolation.backend == "namespaces" else "limits"
+    mode = {"namespaces": "namespaces", "docker": "container", "podman": "container"}.get(ctx.isolation.backend, "limits")
     threads = max(1, (os.cpu_count() or 1) // max(ctx.jobs, 1))
     settings = {"test_hashes": [], "preload": [], "aliases": {}}
     for reference in ctx.references.values():
@@ -383,10 +383,13 @@ def _grade_one(ctx: Context, student: str, started: float) -> Outcome:
     (scratch / "kernel.json").write_text(json.dumps(config))
     spec = scratch / "jupyter" / "kernels" / "course-grading"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": sandbox.boot_command("kernel", str(scratch / "kernel.json"), "{connection_file}"),
-        "display_name": "Python 3 (graded)", "language": "python",
-    }))
+    if mode == "container":
+        os.chmod(scratch, 0o700)  # the kernel's user in the container cannot enter it
+        argv = ["python3", "-I", "-c", sandbox.BOOT, sandbox.CONTAINER_PACKAGE, "kernel", f"{sandbox.CONTAINER_SCRATCH}/kernel.json", "{connection_file}"]
+        (work / "nbgrader_config.py").write_text(_nbgrader_config(ctx, Path(sandbox.CONTAINER_SCRATCH) / "course"))
+    else:
+        argv = sandbox.boot_command("kernel", str(scratch / "kernel.json"), "{connection_file}")
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "Python 3 (graded)", "language": "python"}))
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": str(scratch / "home"),
@@ -399,8 +402,13 @@ def _grade_one(ctx: Context, student: str, started: float) -> Outcome:
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     deadline = started + ctx.limits.notebook_timeout
-    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--student", student, "--force"]
-    code, log = sandbox.run(command, work, env, deadline, isolated=mode == "namespaces")
+    if mode == "container":
+        name = "course-grade-" + hashlib.sha256(str(scratch).encode()).hexdigest()[:16]
+        command = ["python3", "-m", "nbgrader", "autograde", assignment, "--student", student, "--force"]
+        code, log = sandbox.run_container(ctx.isolation.backend, ctx.isolation.notes[0], name, scratch, ctx.limits, data, command, deadline)
+    else:
+        command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--student", student, "--force"]
+        code, log = sandbox.run(command, work, env, deadline, isolated=mode == "namespaces")
     events = sandbox.read_status(scratch)
     limit_names = [e["limit"] for e in events]
     notes += _limit_notes(events)
@@ -570,6 +578,7 @@ def grade(
     sandbox_backend: str = "auto",
     require_isolation: bool = False,
     say: Callable[[str], None] | None = None,
+    image: str | None = None,
 ) -> list[Result]:
     """Grade every submission of ``assignment``; return one result per student, read from the gradebook."""
     from tqdm import tqdm
@@ -577,11 +586,10 @@ def grade(
     say = say or (lambda line: None)
     course = Course(Path(root) if root is not None else Path.cwd())
     notebooks = course.notebook_names(assignment)
-    isolation = sandbox.detect(sandbox_backend)
-    if require_isolation and not isolation.isolated:
-        raise GradingError(f"--require-isolation: {isolation.reason}; fix: {isolation.fix}")
-    if isolation.backend in ("docker", "podman"):
-        raise GradingError(f"--sandbox {isolation.backend}: not implemented in this version; grade with --sandbox auto")
+    isolation = sandbox.detect(sandbox_backend, image)
+    if (require_isolation or sandbox_backend in ("docker", "podman", "namespaces")) and not isolation.isolated:
+        flag = "--require-isolation" if require_isolation else f"--sandbox {sandbox_backend}"
+        raise GradingError(f"{flag}: {isolation.reason}; fix: {isolation.fix}")
     say(isolation.line(limits))
     problems = collect.load_problems(course.root, assignment)
     if submissions is not None:

@@ -71,6 +71,9 @@ INSIDE_RUNTIME = "/opt/course/runtime"
 INSIDE_DATA = "/data"
 INSIDE_RUN = "/run/course"
 WATCH_INTERVAL = 0.1
+CONTAINER_UID = 60123  # the kernel's uid inside a container; nothing of the grading is readable by it
+CONTAINER_SCRATCH = "/grading"
+CONTAINER_PACKAGE = "/opt/course"
 
 
 @dataclass(frozen=True)
@@ -515,6 +518,8 @@ def run_kernel(config: dict, connection_file: str, extra: list[str]) -> int:
     command = [part.replace("{connection_file}", connection_file) for part in config["exec"]] + extra
     if config["mode"] == "namespaces":
         return _kernel_in_namespaces(config, connection_file, command, status_fd)
+    if config["mode"] == "container":
+        return _kernel_in_container(config, connection_file, status_fd, extra)
     return _kernel_with_limits(config, command, status_fd)
 
 
@@ -583,6 +588,80 @@ def _kernel_with_limits(config: dict, command: list[str], status_fd: int) -> int
     processes = functools.partial(_descendants, me)
     watchdog = Watchdog(config["limits"], status_fd, processes, disk_paths=config["writable"])
     return _supervise(kernel, watchdog, processes)
+
+
+def _kernel_in_container(config: dict, connection_file: str, status_fd: int, extra: list[str]) -> int:
+    """Inside one container per submission (the engine gives it cgroups, no network, a read-only root):
+    the kernel runs as an unprivileged user that can read nothing of the grading's files."""
+    calls = _calls()
+    calls.prctl(_Calls.PR_SET_CHILD_SUBREAPER, 1)
+    work = Path(config["work"])
+    _copy_tree(Path(config["input"]), work, CONTAINER_UID)
+    private = Path(INSIDE_HOME) / ".course"
+    private.mkdir(exist_ok=True)
+    copies = {}
+    for name, origin in (("connection.json", connection_file), ("kernel-settings.json", config["settings"])):
+        shutil.copyfile(origin, private / name)
+        os.chown(private / name, CONTAINER_UID, CONTAINER_UID)
+        copies[origin] = str(private / name)
+    command = [copies.get(part, part) for part in config["exec"]] + extra
+    command = [str(private / "connection.json") if part == "{connection_file}" else part for part in command]
+    kernel = os.fork()
+    if kernel == 0:
+        os.setgroups([])
+        os.setresgid(CONTAINER_UID, CONTAINER_UID, CONTAINER_UID)
+        os.setresuid(CONTAINER_UID, CONTAINER_UID, CONTAINER_UID)
+        _student_limits(config["limits"])
+        calls.prctl(_Calls.PR_SET_NO_NEW_PRIVS, 1)
+        os.chdir(work)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.execvpe(command[0], command, config["env"])
+    processes = functools.partial(_descendants, os.getpid())
+    return _supervise(kernel, Watchdog(config["limits"], status_fd, processes), processes)
+
+
+def container_command(engine: str, image: str, name: str, scratch: Path, limits: Limits, data: Path | None,
+                      command: list[str]) -> list[str]:
+    """``docker run`` (or ``podman run``) of one submission's grading: no network, read-only root, its limits."""
+    uid, gid = os.getuid(), os.getgid()
+    script = f'{" ".join(_quote(part) for part in command)}; code=$?; chown -R {uid}:{gid} {CONTAINER_SCRATCH}; exit $code'
+    mounts = ["-v", f"{scratch}:{CONTAINER_SCRATCH}:rw", "-v", f"{PACKAGE_ROOT / 'course'}:{CONTAINER_PACKAGE}/course:ro",
+              "-v", f"{PACKAGE_ROOT / 'course_tools'}:{CONTAINER_PACKAGE}/course_tools:ro"]
+    if data is not None and data.is_dir():
+        mounts += ["-v", f"{data}:{INSIDE_DATA}:ro"]
+    disk = f"size={limits.disk_mb}m"
+    return [
+        engine, "run", "--rm", "--name", name, "--network", "none", "--read-only", "--user", "0:0",
+        "--memory", f"{limits.memory_mb}m", "--memory-swap", f"{limits.memory_mb}m", "--pids-limit", str(limits.tasks),
+        "--security-opt", "no-new-privileges", "--cap-drop", "ALL",
+        *(flag for cap in ("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL") for flag in ("--cap-add", cap)),
+        "--tmpfs", f"/tmp:{disk},mode=1777", "--tmpfs", f"/dev/shm:{disk},mode=1777",
+        "--tmpfs", f"{INSIDE_HOME}:{disk},uid={CONTAINER_UID},gid={CONTAINER_UID}",
+        "-e", f"PYTHONPATH={CONTAINER_PACKAGE}", "-e", f"HOME={CONTAINER_SCRATCH}/home", "-e", f"JUPYTER_PATH={CONTAINER_SCRATCH}/jupyter",
+        "-e", f"JUPYTER_RUNTIME_DIR={CONTAINER_SCRATCH}/runtime", "-e", "LANG=C.UTF-8",
+        "-w", f"{CONTAINER_SCRATCH}/course", *mounts, image, "sh", "-c", script,
+    ]
+
+
+def _quote(part: str) -> str:
+    import shlex
+
+    return shlex.quote(part)
+
+
+def run_container(engine: str, image: str, name: str, scratch: Path, limits: Limits, data: Path | None,
+                  command: list[str], deadline: float, log_limit: int = 64 * 1024) -> tuple[int | None, str]:
+    """Run one submission's grading in its own container; remove the container at ``deadline``."""
+    process = subprocess.Popen(container_command(engine, image, name, scratch, limits, data, command),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=max(1.0, deadline - time.monotonic()))
+        return process.returncode, output[-log_limit:].decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        subprocess.run([engine, "rm", "-f", name], capture_output=True)
+        process.kill()
+        output, _ = process.communicate()
+        return None, output[-log_limit:].decode(errors="replace")
 
 
 def _processes_of_user() -> int:
@@ -678,6 +757,21 @@ def kernel_config(
     """
     kernel_file = Path(__file__).resolve().parent / "grading_kernel.py"
     status = scratch / "kernel-status.jsonl"
+    if mode == "container":
+        # Paths as the container sees them: the scratch folder at /grading, this package at /opt/course.
+        work = f"{INSIDE_HOME}/{assignment}"
+        env = kernel_environment(INSIDE_HOME, "/tmp", INSIDE_DATA if data is not None and data.is_dir() else None, threads)
+        env["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+        settings = {**kernel_settings, "work": work, "path": [CONTAINER_PACKAGE]}
+        (scratch / "kernel-settings.json").write_text(json.dumps(settings))
+        config = {
+            "mode": mode, "work": work, "settings": f"{CONTAINER_SCRATCH}/kernel-settings.json",
+            "exec": ["python3", "-I", "-c", KERNEL_LOADER, f"{CONTAINER_PACKAGE}/course_tools/grading_kernel.py", "-f",
+                     "{connection_file}", "--course-config", f"{CONTAINER_SCRATCH}/kernel-settings.json"],
+        }
+        config.update(input=f"{CONTAINER_SCRATCH}/{Path(input_dir).relative_to(scratch)}", env=env, limits=asdict(limits),
+                      status=f"{CONTAINER_SCRATCH}/kernel-status.jsonl")
+        return config, settings
     if mode == "namespaces":
         work = f"{INSIDE_HOME}/{assignment}"
         runtime_inside = INSIDE_RUNTIME
@@ -811,7 +905,7 @@ def probe_namespaces() -> tuple[bool, str]:
         return False, (lines[-1] if lines else f"exit code {result.returncode}")[:200]
 
 
-def detect(backend: str = "auto") -> Isolation:
+def detect(backend: str = "auto", image: str | None = None) -> Isolation:
     """The isolation grading will use: ``auto`` (namespaces if they work), ``namespaces``, ``none``, ``docker``, ``podman``."""
     if backend in ("docker", "podman"):
         engine = shutil.which(backend)
@@ -820,7 +914,9 @@ def detect(backend: str = "auto") -> Isolation:
         ready = subprocess.run([engine, "info"], capture_output=True, text=True)
         if ready.returncode != 0:
             return Isolation("none", reason=f"{backend} is installed but no engine answers", fix=f"start the {backend} engine (e.g. systemctl start {backend})")
-        return Isolation(backend)
+        if not image:
+            return Isolation("none", reason=f"--sandbox {backend} needs --image", fix="give --image: an image with this course's environment (see docs/instructor-guide.md)")
+        return Isolation(backend, notes=[image])
     if backend == "none":
         return Isolation("none", reason="turned off (--sandbox none)", fix="grade with --sandbox auto")
     works, error = probe_namespaces()

@@ -128,10 +128,24 @@ def test_isolation_is_said_in_one_line(monkeypatch):
         sandbox.probe_namespaces.cache_clear()
 
 
-@pytest.mark.skipif(subprocess.run(["sh", "-c", "docker info || podman info"], capture_output=True).returncode != 0,
-                    reason="no container engine runs here (docker is only a client on this machine)")
-def test_container_backend_grades_when_an_engine_is_present():
-    assert sandbox.detect("docker").isolated or sandbox.detect("podman").isolated
+ENGINE = next((e for e in ("docker", "podman") if subprocess.run(["sh", "-c", f"{e} info"], capture_output=True).returncode == 0), None)
+
+
+@pytest.mark.skipif(ENGINE is None or not os.environ.get("COURSE_GRADER_IMAGE"),
+                    reason="needs a running container engine and COURSE_GRADER_IMAGE (here docker is only a client, no engine runs)")
+def test_container_backend_grades_beside_the_same_results(demo_course, tmp_path):
+    import json as _json
+
+    from course_tools import grading
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    reference = _json.loads((demo_course / "source" / "demo" / "demo.ipynb").read_text())
+    (inbox / "good.ipynb").write_text(_json.dumps(reference))
+    (inbox / "snoop.ipynb").write_text(_json.dumps(reference).replace("np.maximum(np.asarray(x), 0)", "__import__('os').listdir('/grading')"))
+    results = {r.student: r for r in grading.grade("demo", root=demo_course, submissions=inbox, sandbox_backend=ENGINE,
+                                                   image=os.environ["COURSE_GRADER_IMAGE"], progress=False)}
+    assert results["good"].score == 3 and results["snoop"].score == 2
 
 
 # -- the grading kernel, driven directly (what nbgrader would send it) ---------------------

@@ -49,15 +49,29 @@ def with_outputs(notebook: dict) -> dict:
     return notebook
 
 
+WRITTEN = "Stacked convolutions without a non-linearity compose to one linear map; my plot bends at 0."
+
+
+def student_copy(course, relu: str | None = None) -> dict:
+    """The release as a student fills it in: the reference's code answers (or ``relu``), a written answer."""
+    notebook = json.loads((course / "release" / "demo" / "demo.ipynb").read_text())
+    reference = json.loads((course / "source" / "demo" / "demo.ipynb").read_text())
+    answers = {c["metadata"]["nbgrader"]["grade_id"]: c["source"] for c in reference["cells"] if "nbgrader" in c["metadata"]}
+    for cell in notebook["cells"]:
+        gid = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if gid in ("output-size-answer", "relu-answer"):
+            cell["source"] = relu if gid == "relu-answer" and relu else answers[gid]
+        elif gid == "relu-written":
+            cell["source"] = WRITTEN
+    return notebook
+
+
 @pytest.fixture(scope="module")
 def term(demo_course_template, tmp_path_factory):
     course = tmp_path_factory.mktemp("term") / "course"
     shutil.copytree(demo_course_template, course)
-    reference = json.loads((course / "source" / "demo" / "demo.ipynb").read_text())
-    partly = json.loads(json.dumps(reference))
-    for cell in partly["cells"]:
-        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "relu-answer":
-            cell["source"] = RELU_WRONG
+    reference = student_copy(course)
+    partly = student_copy(course, relu=RELU_WRONG)
     blank = json.loads((course / "release" / "demo" / "demo.ipynb").read_text())
     download = course.parent / "canvas-download.zip"
     with zipfile.ZipFile(download, "w") as archive:
