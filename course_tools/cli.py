@@ -80,7 +80,7 @@ def _collect(args) -> int:
 def _feedback(args) -> int:
     from course_tools import collect, feedback, grading
 
-    results = grading.feedback_only(args.assignment, root=args.course_dir, say=print)
+    results = grading.feedback_only(args.assignment, root=args.course_dir, say=print, progress=True)
     course = grading.Course(args.course_dir)
     if args.return_to:
         manifest = collect.load_manifest(course.root, args.assignment)

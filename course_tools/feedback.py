@@ -58,7 +58,7 @@ def configure(c) -> None:
     c.GenerateFeedback.preprocessors = ["course_tools.feedback.CourseGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 
 
-def generate(root: Path, assignment: str, students: list[str]) -> dict[str, str]:
+def generate(root: Path, assignment: str, students: list[str], done=lambda: None) -> dict[str, str]:
     """Write ``feedback/<student>/<assignment>/`` for each student; return the failures' reasons."""
     import logging
 
@@ -78,6 +78,7 @@ def generate(root: Path, assignment: str, students: list[str]) -> dict[str, str]
         if not result.get("success"):
             lines = [line for line in str(result.get("error") or result.get("log") or "").splitlines() if line.strip()]
             failures[student] = (lines[-1] if lines else "unknown error")[:200]
+        done()
     return failures
 
 

@@ -123,6 +123,15 @@ def tool_env() -> dict[str, str]:
     return env
 
 
+def worker_env(scratch: Path, jobs: int) -> dict[str, str]:
+    """Smoke mode for a notebook run outside the sandbox (``nbgrader validate`` of a student's copy)."""
+    env = tool_env()
+    env.update(sandbox.kernel_environment(str(scratch / "home"), str(scratch / "tmp"), None, max(1, (os.cpu_count() or 1) // max(jobs, 1))))
+    env.pop("TMPDIR")
+    env["PATH"] = tool_env()["PATH"]
+    return env
+
+
 def _write_atomic(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` through a temporary file; return False if it was already so."""
     if path.is_file() and path.read_text() == text:
@@ -271,6 +280,8 @@ def _nbgrader_config(ctx: Context, root: Path) -> str:
         "c.Execute.startup_timeout = 300",
         "c.Execute.interrupt_on_timeout = True",
         "c.Execute.store_widget_state = False",
+        "c.Execute.iopub_timeout = 30",
+        "c.Execute.raise_on_iopub_timeout = False  # a late output is lost, never the verdict: the reply carries errors",
         "c.Execute.extra_arguments = []",
         f"c.CappedExecute.output_bytes = {limits.output_kb * 1000}",
         f"c.CappedExecute.output_lines = {limits.output_lines}",
@@ -536,7 +547,8 @@ def _feedback_stamp(course: Course, assignment: str, student: str, entry: dict, 
     return digest.hexdigest()
 
 
-def refresh(course: Course, assignment: str, journal: dict, students: list[str], say: Callable[[str], None]) -> list[Result]:
+def refresh(course: Course, assignment: str, journal: dict, students: list[str], say: Callable[[str], None],
+            progress: bool = False) -> list[Result]:
     """Read every student's grades back from the gradebook; rewrite the feedback that changed."""
     maximum = gradebook.max_score(course.gradebook, assignment)
     notebook = course.notebook_names(assignment)[0]
@@ -553,7 +565,10 @@ def refresh(course: Course, assignment: str, journal: dict, students: list[str],
     failures = {}
     graded = [s for s, e, _ in stale if e["status"] == "graded"]
     if graded:
-        failures = feedback.generate(course.root, assignment, graded)
+        from tqdm import tqdm
+
+        with tqdm(total=len(graded), desc=f"feedback {assignment}", unit="page", disable=not progress or len(graded) < 10, leave=False) as bar:
+            failures = feedback.generate(course.root, assignment, graded, done=bar.update)
     for student, entry, stamp in stale:
         if entry["status"] != "graded":
             feedback.failure_page(course.root, assignment, student, notebook, maximum, entry.get("failure", ""))
@@ -641,7 +656,7 @@ def grade(
             + (f"; {len(students) - len(todo)} unchanged" if len(students) > len(todo) else ""))
     else:
         say(f"nothing to grade: {len(students)} submission(s) unchanged")
-    results = refresh(course, assignment, journal, students, say)
+    results = refresh(course, assignment, journal, students, say, progress)
     write_csv(course, assignment, results)
     _write_atomic(course.isolation_file(assignment), isolation.line(limits) + "\n")
     return results
@@ -670,7 +685,7 @@ def _record(course: Course, assignment: str, journal: dict, student: str, stamp:
     _save_journal(course, assignment, journal)
 
 
-def feedback_only(assignment: str, root: Path | None = None, say: Callable[[str], None] | None = None) -> list[Result]:
+def feedback_only(assignment: str, root: Path | None = None, say: Callable[[str], None] | None = None, progress: bool = False) -> list[Result]:
     """Re-read the gradebook (hand grades from formgrader) and rewrite the feedback and CSV that changed."""
     course = Course(Path(root) if root is not None else Path.cwd())
     course.notebook_names(assignment)
@@ -678,6 +693,6 @@ def feedback_only(assignment: str, root: Path | None = None, say: Callable[[str]
     students = sorted(journal["students"])
     if not students:
         raise GradingError(f"nothing graded yet for {assignment}: run `course grade {assignment}` first")
-    results = refresh(course, assignment, journal, students, say or (lambda line: None))
+    results = refresh(course, assignment, journal, students, say or (lambda line: None), progress)
     write_csv(course, assignment, results)
     return results
