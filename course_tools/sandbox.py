@@ -699,6 +699,8 @@ def _kernel_binds(sensitive: list[Path]) -> list[list[str]]:
         path = Path("/etc") / name
         if path.exists():
             binds.append([str(path.resolve()), str(path)])
+    if Path("/sys/devices/system/cpu").is_dir():  # CPU counts and frequencies that numerical libraries read
+        binds.append(["/sys/devices/system/cpu", "/sys/devices/system/cpu"])
     # The Python installation only: its prefixes and site-packages, never another folder on sys.path.
     prefixes = [Path(p).resolve() for p in (sys.base_prefix, sys.prefix, *site.getsitepackages())]
     candidates = [*prefixes, *(Path(p).resolve() for p in sys.path if p and any(Path(p).resolve().is_relative_to(x) for x in prefixes))]
