@@ -7,9 +7,15 @@ c.CourseDirectory.course_id = "cnn-course"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*", "*.md"]
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-# Grading executes notebooks in smoke mode; per-cell limit in seconds (whole-notebook limit: course grade).
+# The per-cell limit of `nbgrader validate`. `course grade` does not read these: it sets every
+# limit of a submission from course_tools.sandbox.Limits (the one place for their defaults).
 c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True
-# Output a submission may keep per cell in the graded notebook and its feedback.
-c.LimitOutput.max_lines = 1000
-c.LimitOutput.max_traceback = 100
+# Feedback made by formgrader's button is the same as `course feedback`'s: exercise titles,
+# "awaiting hand grading", graders' comments, and no mark scheme.
+try:
+    from course_tools.feedback import configure
+except ImportError:  # a copy without the instructor tools
+    pass
+else:
+    configure(c)
