@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from course_tools.build import _tool_env, generate_release
 from course_tools import sandbox, submission
-from course.config import ROOT
+from course.config import course_dir, data_dir
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 JOURNAL_VERSION = 1
@@ -211,6 +211,7 @@ def worker_env(scratch: Path, jobs: int) -> dict[str, str]:
         COURSE_MODE="smoke",
         COURSE_MODELS_DIR=str(scratch / "models"),
         MPLBACKEND="Agg",
+        TFDS_DATA_DIR=str(data_dir()),  # HOME changes below, and with it the default data folder
         TF_CPP_MIN_LOG_LEVEL="2",
         TF_NUM_INTRAOP_THREADS=threads,
         TF_NUM_INTEROP_THREADS="1",
@@ -266,7 +267,7 @@ def scratch_root() -> Path:
 def _hidden_paths(course: Course, run_dir: Path) -> list[Path]:
     """What a submission must not see: other submissions, gradebooks, solutions, results."""
     paths = [run_dir.parent]
-    for root in {course.root, ROOT}:
+    for root in {course.root, course_dir()}:
         paths += [root / name for name in ("submitted", "autograded", "feedback", "source", "gradebook.db")]
     return paths
 
@@ -460,7 +461,7 @@ def write_csv(course: Course, assignment: str, results: list[Result]) -> Path:
 
 def grade(
     assignment: str,
-    root: Path = ROOT,
+    root: Path | None = None,
     submissions: Path | None = None,
     jobs: int = 1,
     limits: Limits = Limits(),
@@ -470,7 +471,7 @@ def grade(
     """Grade every submission of ``assignment``; return one result per student."""
     from tqdm import tqdm
 
-    course = Course(Path(root))
+    course = Course(Path(root or course_dir()))
     if not (course.source(assignment) / f"{assignment}.ipynb").is_file() and not list(course.source(assignment).glob("*.ipynb")):
         raise GradingError(f"unknown assignment {assignment!r}: no notebook in {course.source(assignment)}")
     if submissions is not None:
