@@ -79,16 +79,22 @@ class _QuietLoader(importlib.abc.Loader):
 
 
 class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
-    """Finds ``tensorflow`` like the next finder would, with a loader that keeps it quiet."""
+    """Finds ``tensorflow`` as the other finders would, with a loader that keeps it quiet.
+
+    It stays in place until TensorFlow is imported: a mere ``importlib.util.find_spec``
+    (libraries use it to see whether TensorFlow is installed) must not use it up.
+    """
 
     def find_spec(self, name, path=None, target=None):
-        if name != "tensorflow":
+        if name != "tensorflow" or "tensorflow" in sys.modules:
             return None
-        sys.meta_path.remove(self)  # once is enough; also lets find_spec below skip us
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _QuietLoader(spec.loader)
-        return spec
+        for finder in sys.meta_path:
+            spec = None if finder is self or not hasattr(finder, "find_spec") else finder.find_spec(name, path, target)
+            if spec is not None:
+                if spec.loader is not None:
+                    spec.loader = _QuietLoader(spec.loader)
+                return spec
+        return None
 
 
 def install() -> None:

@@ -1,14 +1,14 @@
 """Generate every ``.ipynb`` from its Jupytext ``.md`` and the student versions in ``release/``.
 
 ``build()`` writes only files whose content changes, so a second run touches nothing;
-``build(check=True)`` writes nothing and lists what is out of date (CI fails on it).
+``build(check=True)`` writes no course file and lists what is out of date (CI fails on it).
 
 The source notebooks keep their Jupytext pairing (``formats: ipynb,md``); the release
 notebooks carry none (nbgrader's last step, ``course_tools.release.StudentVersion``).
 Running nbgrader is the slow part, so each assignment's release is remembered in
 ``.build-cache.json`` under a fingerprint of everything it is made from; an unchanged
 source whose release files still match is not regenerated (``cache=False`` always
-regenerates; ``check=True`` reads the cache but never writes it).
+regenerates). Only what was found or made up to date is remembered.
 """
 
 from __future__ import annotations
@@ -176,7 +176,8 @@ def build(root: Path | None = None, check: bool = False, only: list[str] | None 
     """Sync each ``.md`` to its ``.ipynb``, then regenerate ``release/`` from the notebooks."""
     root = Path(root or course_dir())
     report = BuildReport(assignments=[a for a in assignments(root) if not only or a in only])
-    known = _load_cache(root) if cache else {}
+    saved = _load_cache(root)
+    known = saved if cache else {}
     fingerprints = {name: _inputs(root, name) for name in report.assignments}
     todo = [
         name
@@ -204,10 +205,9 @@ def build(root: Path | None = None, check: bool = False, only: list[str] | None 
                 (staged / "source" / name / f"{name}.ipynb").write_text(text)
                 generated = generate_release(name, staged / "release", root=staged)
                 _sync_tree(generated, root / "release" / name, check, report, root)
-                if not check:
-                    known[name] = {"inputs": fingerprints[name], **_outputs(root, name)}
-        if cache and not check:
-            _save_cache(root, known)
+                if not any(s.startswith((f"source/{name}/", f"release/{name}/")) for s in report.stale) or not check:
+                    saved[name] = {"inputs": fingerprints[name], **_outputs(root, name)}
+        _save_cache(root, saved)
     if not only:
         for orphan in sorted(p for p in (root / "release").glob("*") if p.is_dir() and p.name not in report.assignments):
             report.stale.append(str(orphan.relative_to(root)))
