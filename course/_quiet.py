@@ -7,6 +7,7 @@ GPU, before ``TF_CPP_MIN_LOG_LEVEL`` is read, and Jupyter's kernel forwards that
 descriptor into the notebook as red text. ``install()`` (run by ``import course``) wraps
 the first ``import tensorflow`` and its device discovery so that those lines are dropped
 and anything else printed meanwhile is passed on. ``TF_CPP_MIN_LOG_LEVEL=0`` keeps them all.
+It also drops Matplotlib's one-time notice that it is building its font cache.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import importlib.abc
 import importlib.util
+import logging
 import os
 import re
 import sys
@@ -97,8 +99,18 @@ class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
         return None
 
 
+class _NoFontCacheNotice(logging.Filter):
+    """Matplotlib's one-time "building the font cache" notice, which notebooks show in red."""
+
+    def filter(self, record):
+        return "building the font cache" not in record.getMessage()
+
+
 def install() -> None:
     """Quiet TensorFlow's start-up from now on (no effect once TensorFlow is imported)."""
     os.environ.setdefault(LEVEL_VARIABLE, "2")
+    font_manager = logging.getLogger("matplotlib.font_manager")
+    if not any(isinstance(f, _NoFontCacheNotice) for f in font_manager.filters):
+        font_manager.addFilter(_NoFontCacheNotice())
     if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlowFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlowFinder())

@@ -51,12 +51,13 @@ def _work(args) -> int:
 
 def lab_environment(root: Path) -> dict[str, str]:
     """The environment JupyterLab needs: this interpreter's scripts first on PATH (nbgrader
-    runs ``alembic``), and the course folder's Jupyter settings first on the config path."""
+    runs ``alembic``), and the course folder's Jupyter settings on the config path, after
+    any already there (a JupyterHub's own settings win)."""
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     settings = root / JUPYTER_CONFIG_FOLDER
     if settings.is_dir():
-        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in [str(settings), env.get("JUPYTER_CONFIG_PATH", "")] if p)
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in [env.get("JUPYTER_CONFIG_PATH", ""), str(settings)] if p)
     return env
 
 
@@ -74,6 +75,8 @@ def _lab(args) -> int:
         before_lab(root)
     extra = args.jupyter_args[1:] if args.jupyter_args[:1] == ["--"] else args.jupyter_args
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}", *extra]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--ServerApp.allow_root=True")  # containers often run as root; Jupyter refuses it otherwise
     os.chdir(root)
     sys.stdout.flush()
     os.execve(sys.executable, command, lab_environment(root))
