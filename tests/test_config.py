@@ -128,3 +128,17 @@ def test_a_notebook_setup_cell_shows_no_red_lines(tmp_path, monkeypatch):
     outputs = notebook.cells[0].outputs
     assert [o for o in outputs if o.get("name") == "stderr" or o.output_type == "error"] == []
     assert "TensorFlow" in "".join(o.get("text", "") for o in outputs)
+
+
+def test_writing_a_dataset_shows_one_progress_bar_and_no_tfds_lines(tmp_path, capfd):
+    import numpy as np
+
+    from course import data
+
+    arrays = {split: (np.zeros((n, 32, 32, 3), np.uint8), np.arange(n) % 10) for split, n in (("train", 40), ("test", 20))}
+    data.write_dataset(data.CIFAR10, arrays, "a test", tmp_path, synthetic=True)
+    out, err = capfd.readouterr()
+    assert out == ""
+    bars = {line.split(":")[0] for line in err.replace("\r", "\n").splitlines() if line.strip()}
+    assert bars == {"cifar10"}, err[-2000:]
+    assert "Downloading and preparing" not in err and "Generating" not in err

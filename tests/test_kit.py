@@ -9,7 +9,10 @@ through a `.pth` file naming a folder of links to them, from which this course's
 packages (`course`, `course_tools`, their editable-install hooks and metadata) are left
 out: `course` can only come from the kit, pip still resolves the kit's declared
 dependencies against what it sees (it would download any that were missing), and
-`pip check` confirms them.
+`pip check` confirms them. The notebooks, holding a student's answers (the reference
+solutions), then run in smoke mode in that environment, and in the same kernels every public
+callable of the installed `course` is tried as each function an answer defines: none may
+pass the test cells that grade it.
 """
 
 from __future__ import annotations
@@ -160,27 +163,7 @@ def test_the_kit_refuses_an_out_of_date_release_and_an_existing_target(demo_cour
 
 
 # ---------------------------------------------------------------------------------------
-# No function of the runtime answers a graded exercise
-
-
-def runtime_callables() -> list[str]:
-    """Every public function and class defined in the runtime package, by qualified name."""
-    import importlib
-    import pkgutil
-
-    import course
-
-    names = []
-    for info in pkgutil.iter_modules(course.__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"course.{info.name}")
-        names += [
-            f"course.{info.name}.{name}"
-            for name, value in vars(module).items()
-            if not name.startswith("_") and callable(value) and getattr(value, "__module__", "").startswith("course")
-        ]
-    return sorted(names)
+# Installed from the kit alone: every notebook runs, and no function of the runtime answers
 
 
 def answer_names(source: str) -> list[str]:
@@ -191,6 +174,47 @@ def answer_names(source: str) -> list[str]:
     return names
 
 
+def probes(assignment: str) -> list[dict]:
+    """For each function an answer defines: the test cells that grade it, and the answer (to restore)."""
+    from test_assignments import load_mutants, nbgrader_cells, reference
+
+    cells = nbgrader_cells(reference(assignment))
+    tests_of: dict[str, set[str]] = {}
+    for mutant in load_mutants(assignment):
+        tests_of.setdefault(mutant["answer"], set()).update(mutant["tests"])
+    return [
+        {"name": name, "tests": sorted(tests), "test_sources": [cells[t].source for t in sorted(tests)], "answer_source": cells[answer].source}
+        for answer, tests in sorted(tests_of.items())
+        for name in answer_names(cells[answer].source)
+    ]
+
+
+# Runs in the fresh environment: each work/ notebook cell by cell, a check of where `course`
+# comes from, then (same kernel) each public callable of the installed runtime as each
+# function an answer defines, followed by the test cells that grade it.
+RUN_FROM_THE_KIT = r'''
+import json, sys, nbformat
+from pathlib import Path
+from nbclient import NotebookClient
+
+kit, venv, plan = Path(sys.argv[1]), Path(sys.argv[2]).resolve(), json.loads(Path(sys.argv[3]).read_text())
+WHERE = (
+    "import sys, importlib.util, pathlib, course\n"
+    f"assert sys.prefix == {str(venv)!r}, sys.prefix\n"
+    f"assert course.__file__.startswith({str(venv)!r}), course.__file__\n"
+    "assert importlib.util.find_spec('course_tools') is None, 'course_tools is importable'\n"
+    f"assert course.course_dir() == pathlib.Path({str(kit.resolve())!r}), course.course_dir()\n"
+)
+CALLABLES = (
+    "import importlib, json, pkgutil, course\n"
+    "_names = []\n"
+    "for _info in pkgutil.iter_modules(course.__path__):\n"
+    "    if not _info.name.startswith('_'):\n"
+    "        _module = importlib.import_module('course.' + _info.name)\n"
+    "        _names += ['course.%s.%s' % (_info.name, _n) for _n, _v in vars(_module).items()\n"
+    "                   if not _n.startswith('_') and callable(_v) and getattr(_v, '__module__', '').startswith('course')]\n"
+    "print(json.dumps(sorted(_names)))\n"
+)
 TRY_EACH = """
 import importlib as _importlib, json as _json, signal as _signal
 
@@ -215,49 +239,35 @@ print(_json.dumps(_outcomes))
 """
 
 
-@pytest.mark.notebooks
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_no_runtime_function_passes_a_graded_test_cell(assignment, monkeypatch, tmp_path):
-    """For every autograded test cell, each public callable of `course` as each function the
-    answer defines, after the reference solution ran: none may pass."""
-    from nbclient import NotebookClient
+def run(client, notebook, source):
+    cell = nbformat.v4.new_code_cell(source)
+    notebook.cells.append(cell)
+    client.execute_cell(cell, len(notebook.cells) - 1)
+    return "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout").strip().splitlines()
 
-    from test_assignments import load_mutants, nbgrader_cells, reference
 
-    monkeypatch.setenv("COURSE_MODE", "smoke")
-    monkeypatch.setenv("COURSE_MODELS_DIR", str(tmp_path / "models"))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    work = tmp_path / assignment
-    shutil.copytree(REPO / "release" / assignment, work)
-    notebook = reference(assignment)
-    cells = nbgrader_cells(notebook)
-    tests_of: dict[str, set[str]] = {}
-    for mutant in load_mutants(assignment):
-        tests_of.setdefault(mutant["answer"], set()).update(mutant["tests"])
-    callables = runtime_callables()
-    client = NotebookClient(notebook, kernel_name="python3", timeout=1800, resources={"metadata": {"path": str(work)}})
-    passed, tried = [], 0
+report = {}
+for name, assignment_probes in plan.items():
+    folder = kit / "work" / name
+    notebook = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    client = NotebookClient(notebook, kernel_name="python3", timeout=900, resources={"metadata": {"path": str(folder)}})
+    result = report[name] = {"error": None, "tried": 0, "passed": []}
     with client.setup_kernel():
-        for index, cell in enumerate(list(notebook.cells)):
-            client.execute_cell(cell, index)
-        for answer, tests in sorted(tests_of.items()):
-            test_sources = [cells[gid].source for gid in sorted(tests)]
-            for name in answer_names(cells[answer].source):
-                probe = nbformat.v4.new_code_cell(TRY_EACH.format(callables=callables, name=name, tests=test_sources))
-                notebook.cells.append(probe)
-                client.execute_cell(probe, len(notebook.cells) - 1)
-                outcomes = json.loads("".join(o.get("text", "") for o in probe.outputs if o.get("name") == "stdout").strip().splitlines()[-1])
-                tried += len(outcomes)
-                passed += [f"{qualified} as {name} passes {', '.join(sorted(tests))}" for qualified, o in outcomes.items() if o == "passed"]
-                restore = nbformat.v4.new_code_cell(cells[answer].source)
-                notebook.cells.append(restore)
-                client.execute_cell(restore, len(notebook.cells) - 1)
-    assert tried >= len(callables), "no answer was tried"
-    assert passed == [], "the runtime answers graded exercises: " + "; ".join(passed)
-
-
-# ---------------------------------------------------------------------------------------
-# Installed from the kit alone
+        try:
+            for index, cell in enumerate(list(notebook.cells)):
+                client.execute_cell(cell, index)
+            run(client, notebook, WHERE)
+        except Exception as error:
+            result["error"] = str(error)[-1500:]
+            continue
+        callables = json.loads(run(client, notebook, CALLABLES)[-1])
+        for probe in assignment_probes:
+            outcomes = json.loads(run(client, notebook, TRY_EACH.format(callables=callables, name=probe["name"], tests=probe["test_sources"]))[-1])
+            result["tried"] += len(outcomes)
+            result["passed"] += [f"{q} as {probe['name']} passes {', '.join(probe['tests'])}" for q, o in outcomes.items() if o == "passed"]
+            run(client, notebook, probe["answer_source"])
+print(json.dumps(report))
+'''
 
 
 def fresh_venv(path: Path, layer: Path) -> Path:
@@ -285,71 +295,69 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-RUN_NOTEBOOKS = """
-import json, sys, nbformat
-from nbclient import NotebookClient
-from pathlib import Path
-
-kit, venv = Path(sys.argv[1]), Path(sys.argv[2]).resolve()
-failures = {}
-for name in sys.argv[3:]:
-    folder = kit / "work" / name
-    notebook = nbformat.read(folder / f"{name}.ipynb", as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell(
-        "import sys, importlib.util, course\\n"
-        f"assert sys.prefix == {str(venv)!r}, sys.prefix\\n"
-        f"assert course.__file__.startswith({str(venv)!r}), course.__file__\\n"
-        "assert importlib.util.find_spec('course_tools') is None\\n"
-        f"assert course.course_dir() == __import__('pathlib').Path({str(kit.resolve())!r})\\n"
-    ))
-    try:
-        NotebookClient(notebook, kernel_name="python3", timeout=900, resources={"metadata": {"path": str(folder)}}).execute()
-    except Exception as error:
-        failures[name] = str(error)[-1500:]
-print(json.dumps(failures))
-"""
-
-
-@pytest.mark.notebooks
-def test_the_kit_installs_alone_and_runs_every_notebook(kits, tmp_path):
-    folder, _ = kits
-    layer = third_party_layer(tmp_path / "layer")
-    venv = tmp_path / "venv"
+@pytest.fixture(scope="module")
+def installed_kit(kits, tmp_path_factory):
+    """The git kit, set up by its own Makefile in a fresh environment; then its notebooks,
+    holding a student's answers (the reference solutions), run there with the probes."""
+    base = tmp_path_factory.mktemp("installed-kit")
+    folder = base / "kit"  # a copy: a student's clone of the published kit
+    shutil.copytree(kits[0], folder, symlinks=True)
+    layer = third_party_layer(base / "layer")
+    venv = base / "venv"
     python = fresh_venv(venv, layer)
-    # The kit's own set-up: its Makefile installs it (`pip install '.[lab]'`) and makes work/.
     made = subprocess.run(
         ["make", "--no-print-directory", "work", f"VENV={venv}", "PIP_FLAGS=--no-build-isolation"],
         cwd=folder, capture_output=True, text=True, env=clean_env(), timeout=900,
     )
     assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
-    assert sorted(p.name for p in (folder / "work").iterdir()) == sorted(ASSIGNMENTS)
-    checked = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True, env=clean_env())
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    # A student's answers (the reference solutions) in the work copies, run from the kit's install.
     for assignment in ASSIGNMENTS:
-        answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4).cells if "nbgrader" in c.metadata}
+        reference = nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+        answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in reference.cells if "nbgrader" in c.metadata}
         path = folder / "work" / assignment / f"{assignment}.ipynb"
         notebook = nbformat.read(path, as_version=4)
         for cell in notebook.cells:
             if cell.metadata.get("nbgrader", {}).get("solution"):
                 cell.source = answers[cell.metadata["nbgrader"]["grade_id"]]
         nbformat.write(notebook, path)
-    script = tmp_path / "run_notebooks.py"
-    script.write_text(RUN_NOTEBOOKS)
+    plan = base / "plan.json"
+    plan.write_text(json.dumps({assignment: probes(assignment) for assignment in ORDER}))
+    script = base / "run_from_the_kit.py"
+    script.write_text(RUN_FROM_THE_KIT)
     env = clean_env(COURSE_MODE="smoke", MPLBACKEND="Agg")
-    ran = subprocess.run([python, script, folder, venv, *ORDER], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=1800)
+    ran = subprocess.run([python, script, folder, venv, plan], cwd=base, capture_output=True, text=True, env=env, timeout=3600)
     assert ran.returncode == 0, ran.stderr[-3000:]
-    assert json.loads(ran.stdout.strip().splitlines()[-1]) == {}
+    return {"folder": folder, "python": python, "layer": layer, "report": json.loads(ran.stdout.strip().splitlines()[-1])}
 
 
 @pytest.mark.notebooks
-def test_the_kit_installs_as_a_wheel_built_from_its_git_url(kits, tmp_path):
-    folder, _ = kits
-    layer = third_party_layer(tmp_path / "layer")
-    builder = fresh_venv(tmp_path / "builder", layer)
+def test_the_kit_installs_alone_with_its_own_makefile(installed_kit):
+    assert sorted(p.name for p in (installed_kit["folder"] / "work").iterdir()) == sorted(ASSIGNMENTS)
+    checked = subprocess.run([installed_kit["python"], "-m", "pip", "check"], capture_output=True, text=True, env=clean_env())
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.notebooks
+def test_every_kit_notebook_runs_from_the_kit_alone(installed_kit):
+    errors = {name: r["error"] for name, r in installed_kit["report"].items() if r["error"]}
+    assert sorted(installed_kit["report"]) == sorted(ASSIGNMENTS) and errors == {}
+
+
+@pytest.mark.notebooks
+def test_no_runtime_function_passes_a_graded_test_cell(installed_kit):
+    """For every autograded test cell: each public callable of the kit's `course`, as each
+    function the answer defines, after the notebook ran with the reference answers."""
+    report = installed_kit["report"]
+    assert all(r["tried"] > 0 for r in report.values() if not r["error"]), report
+    passed = [line for r in report.values() for line in r["passed"]]
+    assert passed == [], "the runtime answers graded exercises: " + "; ".join(passed)
+
+
+@pytest.mark.notebooks
+def test_the_kit_installs_as_a_wheel_built_from_its_git_url(installed_kit, tmp_path):
+    folder, layer = installed_kit["folder"], installed_kit["layer"]
     wheels = tmp_path / "wheels"
     built = subprocess.run(
-        [builder, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", wheels, f"git+file://{folder}"],
+        [installed_kit["python"], "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", wheels, f"git+file://{folder}"],
         capture_output=True, text=True, env=clean_env(), timeout=600,
     )
     assert built.returncode == 0, built.stderr[-2000:]

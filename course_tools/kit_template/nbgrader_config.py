@@ -9,3 +9,5 @@ c = get_config()  # noqa: F821 - provided by nbgrader
 c.CourseDirectory.course_id = "cnn-course"
 c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True
+# The kernel's own warning about unencrypted local TCP is not for students.
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
