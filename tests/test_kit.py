@@ -329,6 +329,7 @@ def installed_kit(kits, tmp_path_factory):
     return {"folder": folder, "python": python, "layer": layer, "report": json.loads(ran.stdout.strip().splitlines()[-1])}
 
 
+@pytest.mark.workflow
 @pytest.mark.notebooks
 def test_the_kit_installs_alone_with_its_own_makefile(installed_kit):
     assert sorted(p.name for p in (installed_kit["folder"] / "work").iterdir()) == sorted(ASSIGNMENTS)
@@ -336,12 +337,14 @@ def test_the_kit_installs_alone_with_its_own_makefile(installed_kit):
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+@pytest.mark.workflow
 @pytest.mark.notebooks
 def test_every_kit_notebook_runs_from_the_kit_alone(installed_kit):
     errors = {name: r["error"] for name, r in installed_kit["report"].items() if r["error"]}
     assert sorted(installed_kit["report"]) == sorted(ASSIGNMENTS) and errors == {}
 
 
+@pytest.mark.workflow
 @pytest.mark.notebooks
 def test_no_runtime_function_passes_a_graded_test_cell(installed_kit):
     """For every autograded test cell: each public callable of the kit's `course`, as each
@@ -352,6 +355,7 @@ def test_no_runtime_function_passes_a_graded_test_cell(installed_kit):
     assert passed == [], "the runtime answers graded exercises: " + "; ".join(passed)
 
 
+@pytest.mark.workflow
 @pytest.mark.notebooks
 def test_the_kit_installs_as_a_wheel_built_from_its_git_url(installed_kit, tmp_path):
     folder, layer = installed_kit["folder"], installed_kit["layer"]

@@ -90,6 +90,7 @@ def make_targets(makefile: Path) -> set[str]:
     return set(re.search(r"^\.PHONY:(.*)$", makefile.read_text(), re.M).group(1).split())
 
 
+@pytest.mark.workflow
 @pytest.mark.notebooks
 def test_a_students_edit_survives_every_make_target_the_build_and_a_new_release(tmp_path):
     root = repository_copy(tmp_path / "course")
