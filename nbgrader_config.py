@@ -19,3 +19,13 @@ except ImportError:  # a copy without the instructor tools
     pass
 else:
     configure(c)
+
+# `course build` writes release/ (committed; the student kit ships it). nbgrader's own
+# generate_assignment (formgrader's Generate button, the command) writes nbgrader-release/,
+# which is what nbgrader's exchange releases to JupyterHub students: it never touches release/.
+c.CourseDirectory.release_directory = "nbgrader-release"
+# Both end with the course's student version: no Jupytext pairing, a release fingerprint.
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+
+_defaults = GenerateAssignment.class_traits()["preprocessors"].default()
+c.GenerateAssignment.preprocessors = [*_defaults, "course_tools.release.StudentVersion"]

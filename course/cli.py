@@ -1,4 +1,4 @@
-"""Command line: ``python -m course data`` for everyone; ``build``, ``grade``, ``bench`` with the instructor tools."""
+"""Command line: ``data``, ``work`` and ``lab`` for everyone; ``build``, ``grade``, ``kit``, ``bench`` with the instructor tools."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-INSTRUCTOR_COMMANDS = ("build", "grade", "bench")
+INSTRUCTOR_COMMANDS = ("build", "grade", "kit", "bench")
+JUPYTER_CONFIG_FOLDER = "jupyter-config"  # the course folder's Jupyter settings, used by `course lab`
 
 
 class CommandError(Exception):
     """A command that cannot run, explained in one line."""
+
+
+def _course_dir(args) -> Path:
+    from course.config import course_dir
+
+    return Path(args.course_dir).resolve() if args.course_dir else course_dir()
 
 
 def _data(args) -> int:
@@ -21,11 +26,61 @@ def _data(args) -> int:
 
     names = [args.only] if args.only else list(data.SPECS)
     for name in names:
-        state = data.prepare(name, source=args.source, allow_download=not args.offline)
+        state = data.status(name)
+        if not (args.if_missing and state.ready and args.source is None):
+            state = data.prepare(name, source=args.source, allow_download=not args.offline)
         print(state.line())
         if state.synthetic:
-            print(f"{'':8s} WARNING: {name} is a synthetic stand-in; give the real archive with --from PATH")
+            print(
+                f"{'':8s} WARNING: {name} is a synthetic stand-in; give the real archive with"
+                " `python -m course data --from PATH` (or run `python -m course data` where TFDS can download)"
+            )
     return 0
+
+
+def _work(args) -> int:
+    from course import work
+
+    root = _course_dir(args)
+    if not work.released_assignments(root):
+        raise CommandError(f"no release/<assignment>/<assignment>.ipynb in {root}; run this in the course folder")
+    lines = work.update(root, only=args.assignment)
+    print("\n".join(lines) if lines else "work/: every assignment has its copy; nothing written")
+    return 0
+
+
+def lab_environment(root: Path) -> dict[str, str]:
+    """The environment JupyterLab needs: this interpreter's scripts first on PATH (nbgrader
+    runs ``alembic``), and the course folder's Jupyter settings on the config path, after
+    any already there (a JupyterHub's own settings win)."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    settings = root / JUPYTER_CONFIG_FOLDER
+    if settings.is_dir():
+        env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in [env.get("JUPYTER_CONFIG_PATH", ""), str(settings)] if p)
+    return env
+
+
+def _lab(args) -> int:
+    from course import work
+
+    root = _course_dir(args)
+    for line in work.update(root):
+        print(line)
+    try:
+        from course_tools.lab import before_lab
+    except ImportError:
+        pass
+    else:
+        before_lab(root)
+    extra = args.jupyter_args[1:] if args.jupyter_args[:1] == ["--"] else args.jupyter_args
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}", *extra]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--ServerApp.allow_root=True")  # containers often run as root; Jupyter refuses it otherwise
+    os.chdir(root)
+    sys.stdout.flush()
+    os.execve(sys.executable, command, lab_environment(root))
+    return 0  # not reached: JupyterLab replaces this process
 
 
 def _missing_tools(args) -> int:
@@ -43,7 +98,19 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--from", dest="source", type=Path, help="a folder or archive with the original files")
     data.add_argument("--only", choices=["mnist", "cifar10"], help="prepare one dataset")
     data.add_argument("--offline", action="store_true", help="never use the network")
+    data.add_argument("--if-missing", action="store_true", help="prepare only what is not ready (a synthetic stand-in counts as ready)")
     data.set_defaults(run=_data)
+
+    course_dir_help = "the course folder (default: the one holding the working directory)"
+    work = commands.add_parser("work", help="make your copy work/<assignment>/ of each released assignment (never overwrites)")
+    work.add_argument("assignment", nargs="*", help="only these assignments")
+    work.add_argument("--course-dir", type=Path, help=course_dir_help)
+    work.set_defaults(run=_work)
+
+    lab = commands.add_parser("lab", help="make your work/ copies, then open JupyterLab on the course folder")
+    lab.add_argument("--course-dir", type=Path, help=course_dir_help)
+    lab.add_argument("jupyter_args", nargs=argparse.REMAINDER, help="passed to `jupyter lab` (after --)")
+    lab.set_defaults(run=_lab)
 
     try:
         from course_tools.cli import add_commands

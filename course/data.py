@@ -12,6 +12,7 @@ with a manifest of sha256 sums, so an interrupted run never leaves one that look
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -507,22 +508,46 @@ def write_dataset(
         if synthetic:
             description = f"SYNTHETIC STAND-IN, NOT {spec.name.upper()}: " + description
         prefix = "synthetic_" if synthetic else ""
-        adhoc_builder.store_as_tfds_dataset(
-            name=spec.name,
-            version=spec.version,
-            features=_features(spec),
-            split_datasets={
-                split: _examples(spec, split, images, labels, prefix) for split, (images, labels) in arrays.items()
-            },
-            data_dir=staging,
-            description=description,
-            disable_shuffling=True,
-        )
+        total = sum(len(labels) for _, labels in arrays.values())
+        with _one_progress_bar(total, f"{spec.name}: writing") as bar:
+            adhoc_builder.store_as_tfds_dataset(
+                name=spec.name,
+                version=spec.version,
+                features=_features(spec),
+                split_datasets={
+                    split: bar.counting(_examples(spec, split, images, labels, prefix)) for split, (images, labels) in arrays.items()
+                },
+                data_dir=staging,
+                description=description,
+                disable_shuffling=True,
+            )
         splits = {split: int(len(labels)) for split, (_, labels) in arrays.items()}
         _seal(staging / spec.name / spec.version, final, {"source": source, "synthetic": synthetic, "splits": splits})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return final
+
+
+class _Bar:
+    def __init__(self, bar):
+        self._bar = bar
+
+    def counting(self, examples: Iterator) -> Iterator:
+        for example in examples:
+            yield example
+            self._bar.update()
+
+
+@contextlib.contextmanager
+def _one_progress_bar(total: int, description: str):
+    """One progress bar for a whole dataset; TFDS's own bars and its "Downloading and
+    preparing dataset Unknown size" lines (printed although nothing is downloaded) kept out."""
+    import tensorflow_datasets as tfds
+    from tqdm import tqdm
+
+    tfds.disable_progress_bar()
+    with tqdm(total=total, desc=description, unit=" images", leave=False) as bar, contextlib.redirect_stdout(io.StringIO()):
+        yield _Bar(bar)
 
 
 def _seal(written: Path, final: Path, manifest: dict) -> None:

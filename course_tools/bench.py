@@ -24,11 +24,11 @@ from datetime import datetime
 from pathlib import Path
 
 from course_tools import build, grading
-from course.config import ROOT
+from course.config import course_dir
 from course.models import MNIST_EPOCHS
 
-DEFAULT_OUTPUT = ROOT / "bench" / "results.json"
-DEMO = ROOT / "tests" / "fixtures" / "demo"  # the TensorFlow-free notebook the quick run uses
+DEFAULT_OUTPUT = Path("bench") / "results.json"  # in the course folder
+DEMO = Path("tests") / "fixtures" / "demo"  # in the course folder: the TensorFlow-free notebook the quick run uses
 
 MNIST_CLASSIC_BATCH = 30  # the classic recipe: Adam's default learning rate, NumPy arrays, no tf.data
 CIFAR_BATCH_SIZE = 64  # as assignment 2
@@ -216,8 +216,10 @@ def bench_cifar(sizes: Sizes) -> dict:
 def _notebooks(quick: bool) -> dict[str, tuple[str, Path]]:
     """Notebook text (generated from the current ``.md``) and its folder, per assignment."""
     if quick:
-        return {"demo": (build.notebook_text(DEMO / "demo.md"), DEMO)}
-    return {name: (build.notebook_text(ROOT / "source" / name / f"{name}.md"), ROOT / "source" / name) for name in build.assignments()}
+        demo = course_dir() / DEMO
+        return {"demo": (build.notebook_text(demo / "demo.md"), demo)}
+    root = course_dir()
+    return {name: (build.notebook_text(root / "source" / name / f"{name}.md"), root / "source" / name) for name in build.assignments(root)}
 
 
 def run_notebook(text: str, folder: Path, mode: str) -> float:
@@ -281,7 +283,7 @@ def _course_folder(root: Path, assignment: str, text: str, folder: Path) -> None
         if file.is_file() and file.suffix not in (".ipynb", ".md"):
             shutil.copy(file, source)
     (source / f"{assignment}.ipynb").write_text(text)
-    shutil.copy(ROOT / "nbgrader_config.py", root)
+    shutil.copy(course_dir() / "nbgrader_config.py", root)
 
 
 def bench_grading(quick: bool, sizes: Sizes) -> dict:

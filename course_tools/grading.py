@@ -39,6 +39,7 @@ from typing import Callable
 from course_tools import collect, feedback, gradebook, sandbox, submission
 from course_tools.build import generate_release
 from course_tools.sandbox import Limits
+from course.config import course_dir, data_dir
 
 JOURNAL_VERSION = 2
 ASSIGNMENT_IGNORE = (".ipynb", ".md")  # source files that never reach a kernel
@@ -126,7 +127,7 @@ def tool_env() -> dict[str, str]:
 def worker_env(scratch: Path, jobs: int) -> dict[str, str]:
     """Smoke mode for a notebook run outside the sandbox (``nbgrader validate`` of a student's copy)."""
     env = tool_env()
-    env.update(sandbox.kernel_environment(str(scratch / "home"), str(scratch / "tmp"), None, max(1, (os.cpu_count() or 1) // max(jobs, 1))))
+    env.update(sandbox.kernel_environment(str(scratch / "home"), str(scratch / "tmp"), str(data_dir()), max(1, (os.cpu_count() or 1) // max(jobs, 1))))
     env.pop("TMPDIR")
     env["PATH"] = tool_env()["PATH"]
     return env
@@ -384,8 +385,6 @@ def _grade_one(ctx: Context, student: str, started: float) -> Outcome:
     sensitive = [course.root.resolve(), sandbox.PACKAGE_ROOT, ctx.run_dir.parent.resolve()]
     data = None
     try:
-        from course.config import data_dir
-
         data = data_dir()
     except Exception:  # noqa: BLE001 - a course without datasets grades without them
         pass
@@ -483,8 +482,6 @@ def scrub_paths(course: Course) -> dict[str, str]:
     for folder in site.getsitepackages():
         paths[folder] = "<site-packages>"
     try:
-        from course.config import data_dir
-
         paths[str(data_dir())] = "<data>"
     except Exception:  # noqa: BLE001
         pass
@@ -599,7 +596,7 @@ def grade(
     from tqdm import tqdm
 
     say = say or (lambda line: None)
-    course = Course(Path(root) if root is not None else Path.cwd())
+    course = Course(Path(root) if root is not None else course_dir())
     notebooks = course.notebook_names(assignment)
     isolation = sandbox.detect(sandbox_backend, image)
     if (require_isolation or sandbox_backend in ("docker", "podman", "namespaces")) and not isolation.isolated:
@@ -687,7 +684,7 @@ def _record(course: Course, assignment: str, journal: dict, student: str, stamp:
 
 def feedback_only(assignment: str, root: Path | None = None, say: Callable[[str], None] | None = None, progress: bool = False) -> list[Result]:
     """Re-read the gradebook (hand grades from formgrader) and rewrite the feedback and CSV that changed."""
-    course = Course(Path(root) if root is not None else Path.cwd())
+    course = Course(Path(root) if root is not None else course_dir())
     course.notebook_names(assignment)
     journal = _load_journal(course, assignment)
     students = sorted(journal["students"])
