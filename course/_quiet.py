@@ -6,7 +6,8 @@ and "failed call to cuInit" straight to file descriptor 2 while it loads and loo
 GPU, before ``TF_CPP_MIN_LOG_LEVEL`` is read, and Jupyter's kernel forwards that
 descriptor into the notebook as red text. ``install()`` (run by ``import course``) wraps
 the first ``import tensorflow`` and its device discovery so that those lines are dropped
-and anything else printed meanwhile is passed on. ``TF_CPP_MIN_LOG_LEVEL=0`` keeps them all.
+and anything else printed meanwhile is passed on, and sets TensorFlow's Python logger to
+errors only. ``TF_CPP_MIN_LOG_LEVEL=0`` keeps them all.
 It also drops Matplotlib's one-time notice that it is building its font cache.
 """
 
@@ -75,6 +76,7 @@ class _QuietLoader(importlib.abc.Loader):
         with startup_lines_dropped():
             self._loader.exec_module(module)
             module.config.list_physical_devices()  # the GPU probe logs too: do it now, quietly
+        _python_warnings_off()
 
     def __getattr__(self, name):
         return getattr(self._loader, name)
@@ -99,6 +101,13 @@ class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
         return None
 
 
+def _python_warnings_off() -> None:
+    """TensorFlow's Python warnings (retracing notices and the like) go to stderr, which
+    nbgrader counts as a failed test cell: keep errors only, unless all logs are asked for."""
+    if os.environ.get(LEVEL_VARIABLE, "").strip() != "0":
+        logging.getLogger("tensorflow").setLevel(logging.ERROR)
+
+
 class _NoFontCacheNotice(logging.Filter):
     """Matplotlib's one-time "building the font cache" notice, which notebooks show in red."""
 
@@ -107,10 +116,12 @@ class _NoFontCacheNotice(logging.Filter):
 
 
 def install() -> None:
-    """Quiet TensorFlow's start-up from now on (no effect once TensorFlow is imported)."""
+    """Quiet TensorFlow's start-up from now on, and its Python warnings (now if it is imported)."""
     os.environ.setdefault(LEVEL_VARIABLE, "2")
     font_manager = logging.getLogger("matplotlib.font_manager")
     if not any(isinstance(f, _NoFontCacheNotice) for f in font_manager.filters):
         font_manager.addFilter(_NoFontCacheNotice())
-    if "tensorflow" not in sys.modules and not any(isinstance(f, _QuietTensorFlowFinder) for f in sys.meta_path):
+    if "tensorflow" in sys.modules:
+        _python_warnings_off()
+    elif not any(isinstance(f, _QuietTensorFlowFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _QuietTensorFlowFinder())
