@@ -24,7 +24,12 @@ def _course_dir(args) -> Path:
 def _data(args) -> int:
     from course import data
 
-    names = [args.only] if args.only else list(data.SPECS)
+    if args.only:
+        names = [args.only]
+    elif args.source is not None:
+        names = data.identify(args.source)  # prepare what the files hold, not every dataset from them
+    else:
+        names = list(data.SPECS)
     for name in names:
         state = data.status(name)
         if not (args.if_missing and state.ready and args.source is None):
@@ -95,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     data = commands.add_parser("data", help="prepare MNIST and CIFAR-10 for tfds.load, offline first")
-    data.add_argument("--from", dest="source", type=Path, help="a folder or archive with the original files")
+    data.add_argument("--from", dest="source", type=Path, help="a folder or archive with the original files (MNIST IDX files, a CIFAR-10 archive or batch folder); without --only, prepares the datasets it holds")
     data.add_argument("--only", choices=["mnist", "cifar10"], help="prepare one dataset")
     data.add_argument("--offline", action="store_true", help="never use the network")
     data.add_argument("--if-missing", action="store_true", help="prepare only what is not ready (a synthetic stand-in counts as ready)")

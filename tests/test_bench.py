@@ -62,10 +62,35 @@ def test_only_runs_the_named_section(tmp_path, monkeypatch):
 
 
 def test_cifar_models_have_the_notebook_parameter_counts():
-    counts = {f.__name__: f().count_params() for f in (models.cifar_simple, models.cifar_deeper, models.cifar_further)}
-    assert counts == {"cifar_simple": 4_200_842, "cifar_deeper": 94_890, "cifar_further": 114_410}
+    counts = {name: builder().count_params() for name, builder in models.CIFAR_MODELS.items()}
+    assert counts == {"simple": 4_200_842, "deeper": 94_890, "further": 392_426}
     text = (REPO / "source" / "cifar10_cnn" / "cifar10_cnn.md").read_text()
     assert "4,200,842" in text and "94,890" in text
+
+
+def test_the_benchmarked_cifar_recipes_are_assignment_twos():
+    """course.models (which the bench trains) sets the recipes assignment 2 sets in its cells, and builds the same going-further model."""
+    text = (REPO / "source" / "cifar10_cnn" / "cifar10_cnn.md").read_text()
+
+    def setting(name, full=True):
+        pattern = rf"^{name} = course\.pick\(full=([\d.e_-]+)" if full else rf"^{name} = ([\d.e_-]+)"
+        return float(re.search(pattern, text, re.MULTILINE).group(1).replace("_", ""))
+
+    assert setting("BATCH_SIZE", full=False) == models.CIFAR_BATCH_SIZE
+    assert setting("SHUFFLE_BUFFER") == models.CIFAR_SHUFFLE_BUFFER
+    assert setting("MAX_EPOCHS") == models.CIFAR_SIMPLE_MAX_EPOCHS
+    assert setting("PATIENCE") == models.CIFAR_PATIENCE
+    assert setting("DEEPER_EPOCHS") == models.CIFAR_DEEPER_EPOCHS
+    assert setting("FURTHER_EPOCHS") == models.CIFAR_FURTHER_EPOCHS
+    assert setting("DEEPER_PEAK", full=False) == models.CIFAR_DEEPER_PEAK
+    assert setting("FURTHER_PEAK", full=False) == models.CIFAR_FURTHER_PEAK
+    assert setting("FURTHER_WEIGHT_DECAY", full=False) == models.CIFAR_FURTHER_WEIGHT_DECAY
+    # The going-further model, layer by layer, as the notebook writes it.
+    for layer in models.cifar_further().layers[1:]:
+        assert f'name="{layer.name}"' in text or f'name=f"{layer.name[:-1]}{{block}}"' in text, layer.name
+    assert 'BatchNormalization(momentum=0.9' in text and 'RandomFlip("horizontal")' in text
+    for saved in ("cifar10_simple", "cifar10_deeper", "cifar10_further"):
+        assert f'.save(course.model_path("{saved}"))' in text, f"assignment 3 loads {saved}"
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +121,13 @@ def test_quick_bench_training_figures(quick):
     cifar = report["cifar10"]
     assert set(cifar["models"]) == {"simple", "deeper", "further"}
     for row in cifar["models"].values():
-        assert row["seconds_per_epoch"] > 0
+        assert row["epochs"] == 1 and row["best_epoch"] == 1
+        assert row["seconds_per_epoch"] > 0 and row["cpu_seconds_per_epoch"] > 0 and row["train_seconds"] > 0
         if cifar["synthetic"]:
             assert row["test_accuracy"] is None
         else:
             assert 0 <= row["test_accuracy"] <= 1
+    assert cifar["target_met"] is None and cifar["device"] in ("CPU", "GPU")
 
 
 def test_quick_bench_notebook_and_grading_figures(quick):

@@ -261,12 +261,50 @@ def test_synthetic_cifar_is_written_apart_and_warns(tmp_path, monkeypatch):
     assert info.features["label"].names[3] == "cat" and info.splits["test"].num_examples == 20
 
 
-def test_synthetic_classes_differ_by_stripe_angle():
-    images, labels = data.synthetic_cifar10("train", 200)
-    assert images.shape == (200, 32, 32, 3) and images.dtype == np.uint8
+def _stripe_tilts(images):
+    """Each image's stripe tilt in degrees, read off the strongest wave: 0 vertical, +-90 horizontal, sign = leaning."""
+    gray = images.astype(float).mean(axis=-1)
+    gray = (gray - gray.mean(axis=(1, 2), keepdims=True)) * np.outer(np.hanning(32), np.hanning(32))
+    spectrum = np.abs(np.fft.fft2(gray, s=(128, 128)))  # zero-padded for a finer angle
+    frequencies = np.fft.fftfreq(128)
+    peaks = spectrum.reshape(len(images), -1).argmax(axis=1)
+    fy, fx = frequencies[peaks // 128], frequencies[peaks % 128]
+    return np.degrees(np.arctan2(np.abs(fy), np.abs(fx))) * np.where(fx * fy < 0, -1, 1)
+
+
+def _stripe_classes(images):
+    return np.rint(np.abs(_stripe_tilts(images)) / data.SYNTHETIC_STEP_DEGREES).astype(int)
+
+
+def test_synthetic_classes_differ_by_stripe_tilt_and_survive_a_mirror():
+    images, labels = data.synthetic_cifar10("train", 400)
+    assert images.shape == (400, 32, 32, 3) and images.dtype == np.uint8
     assert set(labels) == set(range(10))
     # Different seeds per split: the test split is not a copy of the training split.
     assert not np.array_equal(images[:5], data.synthetic_cifar10("test", 5)[0])
+    # The class is what the stripes show, and a horizontal flip (RandomFlip("horizontal")) keeps it.
+    mirrored = images[:, :, ::-1]
+    assert np.mean(_stripe_classes(images) == labels) > 0.85
+    assert np.mean(_stripe_classes(mirrored) == labels) > 0.85
+    leaning = (labels > 0) & (labels < 9)
+    assert np.mean(np.sign(_stripe_tilts(mirrored)[leaning]) == -np.sign(_stripe_tilts(images)[leaning])) > 0.9, "a mirror flips the leaning"
+    # Both leanings occur within a class, so only the tilt's size carries the class.
+    leanings = np.sign(_stripe_tilts(images[labels == 5]))
+    assert (leanings > 0).sum() > 5 and (leanings < 0).sum() > 5
+
+
+def test_an_older_stand_in_is_rewritten(tmp_path, monkeypatch):
+    root = tmp_path / "data"
+    data.write_dataset(data.CIFAR10, {s: data.synthetic_cifar10(s, 10) for s in ("train", "test")}, "old", root, synthetic=True)
+    folder = data.status("cifar10", root).folder
+    manifest = json.loads((folder / data.MANIFEST).read_text())
+    assert manifest["generator"] == data.SYNTHETIC_GENERATOR
+    assert data.prepare("cifar10", root=root, allow_download=False, log=lambda _: None).source == "old"
+    monkeypatch.setattr(data, "SYNTHETIC_GENERATOR", data.SYNTHETIC_GENERATOR + 1)
+    monkeypatch.setitem(data.CIFAR10.split_sizes, "train", 10)
+    monkeypatch.setitem(data.CIFAR10.split_sizes, "test", 10)
+    state = data.prepare("cifar10", root=root, allow_download=False, log=lambda _: None)
+    assert state.ready and state.synthetic and state.source != "old"
 
 
 def test_interrupted_write_leaves_nothing_that_looks_ready(tmp_path, rng, monkeypatch):
@@ -322,6 +360,39 @@ def test_bad_archive_keeps_prepared_data(tmp_path, rng):
     with pytest.raises(DataError):
         data.prepare("mnist", source=bad, root=tmp_path / "data", log=lambda _: None)
     assert data.status("mnist", tmp_path / "data").source == "good copy"
+
+
+def test_identify_names_what_a_path_holds(tmp_path, rng):
+    mnist = write_files(tmp_path / "mnist", small_mnist(rng), gz=True)
+    assert data.identify(mnist) == ["mnist"]
+    archive = tar_of(tmp_path / "cifar-10-python.tar.gz", cifar_python_entries(rng))
+    assert data.identify(archive) == ["cifar10"]
+    assert data.identify(tar_of(tmp_path / "renamed.tgz", cifar_binary_entries(rng))) == ["cifar10"]
+    batches = write_files(tmp_path / "bin", {name.split("/")[-1]: content for name, content in cifar_binary_entries(rng).items()})
+    assert data.identify(batches) == ["cifar10"]
+    both = write_files(tmp_path / "both", small_mnist(rng))
+    (both / "cifar-10-binary.tar.gz").write_bytes(archive.read_bytes())
+    assert data.identify(both) == ["mnist", "cifar10"]
+    with pytest.raises(DataError, match="neither MNIST IDX files .* nor CIFAR-10"):
+        data.identify(write_files(tmp_path / "other", {"notes.txt": b"hello"}))
+
+
+def _course_data(tmp_path, *arguments):
+    return subprocess.run(
+        [sys.executable, "-m", "course", "data", "--offline", *arguments],
+        capture_output=True, text=True, cwd=REPO, env=os.environ | {"TFDS_DATA_DIR": str(tmp_path / "d")},
+    )
+
+
+def test_cli_from_a_cifar_folder_prepares_cifar_only(tmp_path, rng):
+    """`course data --from` a CIFAR-10 batch folder prepares CIFAR-10 and never asks it for MNIST."""
+    batches = write_files(tmp_path / "bin", {name.split("/")[-1]: content for name, content in cifar_binary_entries(rng).items()})
+    result = _course_data(tmp_path, "--from", str(batches))
+    assert result.returncode == 0, result.stderr
+    assert "cifar10  ready  real" in result.stdout and "mnist" not in result.stdout
+    assert data.status("cifar10", tmp_path / "d").ready and not data.status("mnist", tmp_path / "d").ready
+    refused = _course_data(tmp_path, "--from", str(write_files(tmp_path / "other", {"notes.txt": b"hi"})))
+    assert refused.returncode == 2 and refused.stderr.startswith("error:") and refused.stderr.strip().count("\n") == 0
 
 
 def test_cli_reports_bad_input_in_one_line(tmp_path):
