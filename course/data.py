@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import os
 import pickle
 import shutil
@@ -550,14 +551,21 @@ class _Bar:
 
 @contextlib.contextmanager
 def _one_progress_bar(total: int, description: str):
-    """One progress bar for a whole dataset; TFDS's own bars and its "Downloading and
-    preparing dataset Unknown size" lines (printed although nothing is downloaded) kept out."""
+    """One progress bar for a whole dataset; TFDS's own bars, its "Downloading and preparing
+    dataset Unknown size" lines (printed although nothing is downloaded) and its routine absl
+    warnings (a folder being written has no dataset_info.json yet) kept out."""
     import tensorflow_datasets as tfds
     from tqdm import tqdm
 
     tfds.disable_progress_bar()
-    with tqdm(total=total, desc=description, unit=" images", leave=False) as bar, contextlib.redirect_stdout(io.StringIO()):
-        yield _Bar(bar)
+    absl_logger = logging.getLogger("absl")
+    level = absl_logger.level
+    absl_logger.setLevel(logging.ERROR)
+    try:
+        with tqdm(total=total, desc=description, unit=" images", leave=False) as bar, contextlib.redirect_stdout(io.StringIO()):
+            yield _Bar(bar)
+    finally:
+        absl_logger.setLevel(level)
 
 
 def _seal(written: Path, final: Path, manifest: dict) -> None:

@@ -45,7 +45,8 @@ def test_the_kernel_sees_only_its_own_world(tmp_path):
         "import os, socket, subprocess, ctypes\n"
         "print('uid', os.getuid(), open('/proc/self/status').read().split('CapEff:')[1].split()[0])\n"
         "print('files', sorted(os.listdir('.')), 'pids', sorted(p for p in os.listdir('/proc') if p.isdigit()))\n"
-        f"print('hidden', [p for p in ({str(tmp_path)!r}, {str(REPO)!r}, '/etc/shadow', '/root/.bashrc') if os.path.exists(p)])\n"
+        f"print('hidden', [p for p in ({str(tmp_path)!r}, '/etc/shadow', '/root/.bashrc') if os.path.exists(p)])\n"
+        f"print('course', sorted(os.listdir({str(REPO)!r})) if os.path.exists({str(REPO)!r}) else [])\n"
         "print('env', sorted(os.environ))\n"
         "libc = ctypes.CDLL(None, use_errno=True)\n"
         "print('umount', [p for p in ('/usr', '/opt/course/runtime/course', '/proc', '/') if libc.umount2(p.encode(), 2) == 0])\n"
@@ -61,6 +62,9 @@ def test_the_kernel_sees_only_its_own_world(tmp_path):
     assert lines["uid"] == "1000 0000000000000000"
     assert lines["files"] == "['mine.txt'] pids ['1', '2']"
     assert lines["hidden"] == "[]"
+    # Of the course folder, only the Python installation when it lives there (.venv, mounted read-only).
+    python = Path(sys.prefix).resolve()
+    assert lines["course"] == str([python.relative_to(REPO).parts[0]] if python.is_relative_to(REPO) else [])
     assert "COURSE_TEST_SECRET" not in lines["env"] and "HOME" in lines["env"]
     assert lines["umount"] == "[]" and lines["remount"] != "0" and lines["nested"] != "0"
     assert lines["writable"] == "[]" and lines["net"] == "no"
