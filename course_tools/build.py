@@ -76,7 +76,7 @@ def _stable_id(cell, seen: set[str]) -> str:
     return candidate
 
 
-def _tool_env() -> dict[str, str]:
+def tool_env() -> dict[str, str]:
     """The environment for nbgrader subprocesses: this interpreter's scripts first on PATH."""
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -88,7 +88,7 @@ def nbgrader(*args: str, root: Path | None = None, check: bool = True) -> subpro
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
         cwd=root or course_dir(),
-        env=_tool_env(),
+        env=tool_env(),
         capture_output=True,
         text=True,
     )

@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from course_tools import collect, feedback, gradebook, sandbox, submission
+from course_tools import build, collect, feedback, gradebook, sandbox, submission
 from course_tools.build import generate_release
 from course_tools.sandbox import Limits
 from course.config import course_dir, data_dir
@@ -117,9 +117,8 @@ class Course:
 
 
 def tool_env() -> dict[str, str]:
-    """The environment of trusted nbgrader commands: this interpreter's scripts first, this package importable."""
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    """The environment of trusted nbgrader commands (``build.tool_env``), this package importable too."""
+    env = build.tool_env()
     env["PYTHONPATH"] = os.pathsep.join([str(sandbox.PACKAGE_ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     return env
 
@@ -127,9 +126,10 @@ def tool_env() -> dict[str, str]:
 def worker_env(scratch: Path, jobs: int) -> dict[str, str]:
     """Smoke mode for a notebook run outside the sandbox (``nbgrader validate`` of a student's copy)."""
     env = tool_env()
+    path = env["PATH"]
     env.update(sandbox.kernel_environment(str(scratch / "home"), str(scratch / "tmp"), str(data_dir()), max(1, (os.cpu_count() or 1) // max(jobs, 1))))
     env.pop("TMPDIR")
-    env["PATH"] = tool_env()["PATH"]
+    env["PATH"] = path
     return env
 
 
