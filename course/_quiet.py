@@ -6,8 +6,9 @@ and "failed call to cuInit" straight to file descriptor 2 while it loads and loo
 GPU, before ``TF_CPP_MIN_LOG_LEVEL`` is read, and Jupyter's kernel forwards that
 descriptor into the notebook as red text. ``install()`` (run by ``import course``) wraps
 the first ``import tensorflow`` and its device discovery so that those lines are dropped
-and anything else printed meanwhile is passed on, and sets TensorFlow's Python logger to
-errors only. ``TF_CPP_MIN_LOG_LEVEL=0`` keeps them all.
+and anything else printed meanwhile is passed on, sets TensorFlow's Python logger to
+errors only and drops Keras's notice that ``fit`` ignores ``shuffle`` for a dataset.
+``TF_CPP_MIN_LOG_LEVEL=0`` keeps them all.
 It also drops Matplotlib's one-time notice that it is building its font cache.
 """
 
@@ -21,12 +22,15 @@ import os
 import re
 import sys
 import tempfile
+import warnings
 
 LEVEL_VARIABLE = "TF_CPP_MIN_LOG_LEVEL"
 # A C++ log line: severity (Info, Warning, Error), date, time, thread id, file:line].
 _LOG_LINE = re.compile(r"^[IWE]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [^\s\]]+:\d+\] ")
 # Second lines of multi-line start-up messages.
 _CONTINUATIONS = ("To enable the following instructions:",)
+# Keras 3's notice at every fit on a dataset, which shuffles itself (a regular expression).
+_SHUFFLE_IGNORED = r"`shuffle=True` was passed, but will be ignored"
 _PRE_INIT = "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
 
 
@@ -103,9 +107,12 @@ class _QuietTensorFlowFinder(importlib.abc.MetaPathFinder):
 
 def _python_warnings_off() -> None:
     """TensorFlow's Python warnings (retracing notices and the like) go to stderr, which
-    nbgrader counts as a failed test cell: keep errors only, unless all logs are asked for."""
+    nbgrader counts as a failed test cell: keep errors only, unless all logs are asked for.
+    Keras 3 also warns at every ``fit`` on a ``tf.data.Dataset`` that its default
+    ``shuffle=True`` is ignored (the dataset shuffles itself): that notice goes too."""
     if os.environ.get(LEVEL_VARIABLE, "").strip() != "0":
         logging.getLogger("tensorflow").setLevel(logging.ERROR)
+        warnings.filterwarnings("ignore", message=_SHUFFLE_IGNORED, category=UserWarning)
 
 
 class _NoFontCacheNotice(logging.Filter):

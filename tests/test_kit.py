@@ -215,6 +215,8 @@ CALLABLES = (
     "                   if not _n.startswith('_') and callable(_v) and getattr(_v, '__module__', '').startswith('course')]\n"
     "print(json.dumps(sorted(_names)))\n"
 )
+# The stand-in's warning is meant to be loud (CI runs on the stand-in): every other red line is a fault.
+STAND_IN_WARNING_OFF = "import warnings, course.data\nwarnings.simplefilter('ignore', course.data.SyntheticDataWarning)\n"
 TRY_EACH = """
 import importlib as _importlib, json as _json, signal as _signal
 
@@ -251,11 +253,14 @@ for name, assignment_probes in plan.items():
     folder = kit / "work" / name
     notebook = nbformat.read(folder / f"{name}.ipynb", as_version=4)
     client = NotebookClient(notebook, kernel_name="python3", timeout=900, resources={"metadata": {"path": str(folder)}})
-    result = report[name] = {"error": None, "tried": 0, "passed": []}
+    result = report[name] = {"error": None, "tried": 0, "passed": [], "red": []}
     with client.setup_kernel():
         try:
-            for index, cell in enumerate(list(notebook.cells)):
+            cells = list(notebook.cells)
+            run(client, notebook, STAND_IN_WARNING_OFF)
+            for index, cell in enumerate(cells):
                 client.execute_cell(cell, index)
+                result["red"] += [o["text"][:300] for o in cell.outputs if o.get("name") == "stderr"]
             run(client, notebook, WHERE)
         except Exception as error:
             result["error"] = str(error)[-1500:]
@@ -342,6 +347,14 @@ def test_the_kit_installs_alone_with_its_own_makefile(installed_kit):
 def test_every_kit_notebook_runs_from_the_kit_alone(installed_kit):
     errors = {name: r["error"] for name, r in installed_kit["report"].items() if r["error"]}
     assert sorted(installed_kit["report"]) == sorted(ASSIGNMENTS) and errors == {}
+
+
+@pytest.mark.workflow
+@pytest.mark.notebooks
+def test_kit_notebooks_show_no_red_lines(installed_kit):
+    """No cell writes to stderr (Jupyter shows it red); the stand-in's deliberate warning is switched off."""
+    red = {name: r["red"] for name, r in installed_kit["report"].items() if r["red"]}
+    assert red == {}, red
 
 
 @pytest.mark.workflow
