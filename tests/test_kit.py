@@ -260,7 +260,7 @@ for name, assignment_probes in plan.items():
             run(client, notebook, STAND_IN_WARNING_OFF)
             for index, cell in enumerate(cells):
                 client.execute_cell(cell, index)
-                result["red"] += [o["text"][:300] for o in cell.outputs if o.get("name") == "stderr"]
+                result["red"] += [o["text"][:300] for o in cell.get("outputs", []) if o.get("name") == "stderr"]
             run(client, notebook, WHERE)
         except Exception as error:
             result["error"] = str(error)[-1500:]
