@@ -216,7 +216,10 @@ CALLABLES = (
     "print(json.dumps(sorted(_names)))\n"
 )
 # The stand-in's warning is meant to be loud (CI runs on the stand-in): every other red line is a fault.
-STAND_IN_WARNING_OFF = "import warnings, course.data\nwarnings.simplefilter('ignore', course.data.SyntheticDataWarning)\n"
+# course.data makes that warning "always" when imported, so the filter must come after it (the
+# import loads no TensorFlow: the notebook's own first cell still meets TensorFlow's start-up).
+STAND_IN_WARNING_OFF = ("import sys, warnings, course.data\nassert 'tensorflow' not in sys.modules, 'course.data loaded TensorFlow'\n"
+                        "warnings.simplefilter('ignore', course.data.SyntheticDataWarning)\n")
 TRY_EACH = """
 import importlib as _importlib, json as _json, signal as _signal
 
