@@ -200,11 +200,14 @@ def bench_cifar(sizes: Sizes) -> dict:
     def preprocess(image, label):
         return tf.cast(image, tf.float32) / 255.0, tf.one_hot(label, models.CIFAR_CLASSES)
 
+    no_tuning = tf.data.Options()
+    no_tuning.autotune.enabled = False  # as in the notebook: tuning an in-memory pipeline stalled epochs
+
     def pipeline(dataset, training):
         dataset = dataset.map(preprocess, num_parallel_calls=tf.data.AUTOTUNE).cache()
         if training:
             dataset = dataset.shuffle(models.CIFAR_SHUFFLE_BUFFER, seed=0, reshuffle_each_iteration=True)
-        return dataset.batch(models.CIFAR_BATCH_SIZE).prefetch(tf.data.AUTOTUNE)
+        return dataset.batch(models.CIFAR_BATCH_SIZE).prefetch(tf.data.AUTOTUNE).with_options(no_tuning)
 
     train, validation, test = pipeline(train_raw, True), pipeline(validation_raw, False), pipeline(test_raw, False)
     examples = sum(int(labels.shape[0]) for _, labels in train)  # also fills the caches, so no model pays for decoding

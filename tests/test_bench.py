@@ -89,6 +89,9 @@ def test_the_benchmarked_cifar_recipes_are_assignment_twos():
     for layer in models.cifar_further().layers[1:]:
         assert f'name="{layer.name}"' in text or f'name=f"{layer.name[:-1]}{{block}}"' in text, layer.name
     assert 'BatchNormalization(momentum=0.9' in text and 'RandomFlip("horizontal")' in text
+    # Both training pipelines of the notebook switch tf.data's tuning off, and so does the bench.
+    assert "NO_TUNING.autotune.enabled = False" in text and text.count(".with_options(NO_TUNING)") == 2
+    assert "no_tuning.autotune.enabled = False" in (REPO / "course_tools" / "bench.py").read_text()
     for saved in ("cifar10_simple", "cifar10_deeper", "cifar10_further"):
         assert f'.save(course.model_path("{saved}"))' in text, f"assignment 3 loads {saved}"
 
